@@ -1,0 +1,86 @@
+# Helpers that keep every folder's CMakeLists.txt short and the fences in one place.
+#
+# sc_add_library(NAME [PURE] SOURCES ... [DEPS ...])
+#   PURE marks code that must never reach CAF (analytics/, the adapters' request and
+#   parse code, config/). sc_check_fences() at the end of the top-level file walks the
+#   link closure of every PURE target and stops the configure step if CAF is in it.
+# sc_add_test(NAME SOURCES ... DEPS ...)
+#   A Catch2 v2 test binary with the shared main, registered with CTest per test case.
+# sc_add_bench(NAME SOURCES ... DEPS ...)
+#   A Google Benchmark binary (only when SC_BUILD_BENCH is on).
+
+set_property(GLOBAL PROPERTY SC_PURE_TARGETS "")
+
+function(sc_add_library name)
+  cmake_parse_arguments(A "PURE;INTERFACE" "" "SOURCES;DEPS" ${ARGN})
+  if(A_INTERFACE OR NOT A_SOURCES)
+    add_library(${name} INTERFACE)
+    target_link_libraries(${name} INTERFACE ${A_DEPS} sc_base)
+  else()
+    add_library(${name} STATIC ${A_SOURCES})
+    target_link_libraries(${name} PUBLIC ${A_DEPS} sc_base)
+  endif()
+  if(A_PURE)
+    set_property(GLOBAL APPEND PROPERTY SC_PURE_TARGETS ${name})
+  endif()
+endfunction()
+
+function(sc_add_test name)
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${A_SOURCES})
+  target_link_libraries(${name} PRIVATE ${A_DEPS} sc_catch_main)
+  target_precompile_headers(${name} REUSE_FROM sc_catch_main)
+  catch_discover_tests(${name} TEST_PREFIX "${name}: "
+                       PROPERTIES LABELS "${name}")
+endfunction()
+
+function(sc_add_bench name)
+  if(NOT SC_BUILD_BENCH)
+    return()
+  endif()
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${A_SOURCES})
+  target_link_libraries(${name} PRIVATE ${A_DEPS} benchmark::benchmark
+                                        benchmark::benchmark_main)
+endfunction()
+
+# Collects the whole link closure of a target (names only).
+function(_sc_link_closure target out)
+  set(seen "")
+  set(todo ${target})
+  while(todo)
+    list(POP_FRONT todo t)
+    if(t IN_LIST seen)
+      continue()
+    endif()
+    list(APPEND seen ${t})
+    if(TARGET ${t})
+      get_target_property(type ${t} TYPE)
+      set(deps "")
+      if(NOT type STREQUAL "INTERFACE_LIBRARY")
+        get_target_property(d ${t} LINK_LIBRARIES)
+        if(d)
+          list(APPEND deps ${d})
+        endif()
+      endif()
+      get_target_property(d ${t} INTERFACE_LINK_LIBRARIES)
+      if(d)
+        list(APPEND deps ${d})
+      endif()
+      list(APPEND todo ${deps})
+    endif()
+  endwhile()
+  set(${out} ${seen} PARENT_SCOPE)
+endfunction()
+
+function(sc_check_fences)
+  get_property(pure GLOBAL PROPERTY SC_PURE_TARGETS)
+  foreach(t ${pure})
+    _sc_link_closure(${t} closure)
+    foreach(d ${closure})
+      if(d MATCHES "^caf::|caf_core|caf_io")
+        message(FATAL_ERROR "fence: pure target '${t}' links CAF through '${d}'")
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
