@@ -96,6 +96,11 @@ struct option_settings {
   double max_spread = 0.25;          ///< (ask - bid) / mid.
   double risk_free_rate = 0.045;     ///< Continuously compounded, used when the source gives none.
   std::string iv_history_db = "var/iv_history.db";
+  /// |delta| the moneyness factor prefers: slightly out of the money suits a buyer.
+  double target_delta = 0.40;
+  /// Width (std. dev. in |delta|) of the moneyness preference around target_delta.
+  double delta_width = 0.20;
+  int iv_history_days = 252;         ///< Trading days of iv30 history for percentile/rank.
   option_weights weights;
 };
 
