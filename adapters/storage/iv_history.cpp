@@ -20,26 +20,25 @@ struct db_deleter {
 };
 using db_ptr = std::unique_ptr<sqlite3, db_deleter>;
 
-constexpr const char* schema_sql
-  = "CREATE TABLE IF NOT EXISTS iv_history ("
-    " symbol TEXT NOT NULL,"
-    " day INTEGER NOT NULL,"
-    " iv30 REAL NOT NULL,"
-    " source TEXT NOT NULL,"
-    " PRIMARY KEY (symbol, day)) WITHOUT ROWID";
+constexpr const char* schema_sql = "CREATE TABLE IF NOT EXISTS iv_history ("
+                                   " symbol TEXT NOT NULL,"
+                                   " day INTEGER NOT NULL,"
+                                   " iv30 REAL NOT NULL,"
+                                   " source TEXT NOT NULL,"
+                                   " PRIMARY KEY (symbol, day)) WITHOUT ROWID";
 
-constexpr const char* upsert_sql
-  = "INSERT INTO iv_history (symbol, day, iv30, source) VALUES (?1, ?2, ?3, ?4)"
+constexpr const char* upsert_sql =
+    "INSERT INTO iv_history (symbol, day, iv30, source) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT (symbol, day) DO UPDATE SET iv30 = excluded.iv30,"
     " source = excluded.source";
 
-constexpr const char* seed_sql
-  = "INSERT INTO iv_history (symbol, day, iv30, source) VALUES (?1, ?2, ?3, ?4)"
+constexpr const char* seed_sql =
+    "INSERT INTO iv_history (symbol, day, iv30, source) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT (symbol, day) DO NOTHING";
 
 // The newest n rows, then reversed to oldest first by the outer query.
-constexpr const char* last_sql
-  = "SELECT day, iv30, source FROM (SELECT day, iv30, source FROM iv_history"
+constexpr const char* last_sql =
+    "SELECT day, iv30, source FROM (SELECT day, iv30, source FROM iv_history"
     " WHERE symbol = ?1 AND day <= ?2 ORDER BY day DESC LIMIT ?3) ORDER BY day ASC";
 
 constexpr const char* count_sql = "SELECT COUNT(*) FROM iv_history WHERE symbol = ?1";
@@ -57,25 +56,29 @@ struct iv_history::impl {
 
   int prepare(const char* sql, stmt_ptr& out) {
     sqlite3_stmt* s = nullptr;
-    int rc = sqlite3_prepare_v3(db.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+    int rc =
+        sqlite3_prepare_v3(db.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
     out.reset(s);
     return rc;
   }
 
-  int exec(const char* sql) { return sqlite3_exec(db.get(), sql, nullptr, nullptr, nullptr); }
+  int exec(const char* sql) {
+    return sqlite3_exec(db.get(), sql, nullptr, nullptr, nullptr);
+  }
 };
 
 namespace {
 
-std::string prefix(const std::string& path) { return "iv history store '" + path + "': "; }
+std::string prefix(const std::string& path) {
+  return "iv history store '" + path + "': ";
+}
 
 /// Runs one statement that may return rows, collecting column 1 (table_info: name).
 int column_names(sqlite3* db, std::vector<std::string>& out) {
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v2(db, "PRAGMA table_info(iv_history)", -1, &raw, nullptr);
   stmt_ptr s{raw};
-  if (rc != SQLITE_OK)
-    return rc;
+  if (rc != SQLITE_OK) return rc;
   while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
     auto txt = sqlite3_column_text(s.get(), 1);
     out.emplace_back(txt ? reinterpret_cast<const char*>(txt) : "");
@@ -88,11 +91,10 @@ void bind_text(sqlite3_stmt* s, int i, std::string_view v) {
 }
 
 std::string check_value(std::string_view symbol, day_number day, double iv30) {
-  if (symbol.empty())
-    return "empty symbol";
+  if (symbol.empty()) return "empty symbol";
   if (!std::isfinite(iv30) || !(iv30 > 0))
-    return "iv30 of " + std::string(symbol) + " on day " + std::to_string(day) + " is "
-           + std::to_string(iv30) + ", expected a finite positive decimal";
+    return "iv30 of " + std::string(symbol) + " on day " + std::to_string(day) + " is " +
+           std::to_string(iv30) + ", expected a finite positive decimal";
   return {};
 }
 
@@ -100,22 +102,20 @@ std::string check_value(std::string_view symbol, day_number day, double iv30) {
 
 store_result<iv_history> iv_history::open(const std::string& path) {
   using result = store_result<iv_history>;
-  if (path.empty())
-    return result::fail("iv history store: empty file name");
+  if (path.empty()) return result::fail("iv history store: empty file name");
   if (path != ":memory:") {
     auto parent = std::filesystem::path(path).parent_path();
     std::error_code ec;
-    if (!parent.empty())
-      std::filesystem::create_directories(parent, ec);
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     if (ec)
-      return result::fail(prefix(path) + "cannot create directory '" + parent.string()
-                          + "': " + ec.message());
+      return result::fail(prefix(path) + "cannot create directory '" + parent.string() +
+                          "': " + ec.message());
   }
   auto p = std::make_unique<impl>();
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &raw,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   p->db.reset(raw);
   if (rc != SQLITE_OK)
     return result::fail(prefix(path) + "cannot open: " + what(raw, rc));
@@ -132,33 +132,33 @@ store_result<iv_history> iv_history::open(const std::string& path) {
   const std::vector<std::string> expected{"symbol", "day", "iv30", "source"};
   if (cols.empty()) {
     if ((rc = p->exec(schema_sql)) != SQLITE_OK)
-      return result::fail(prefix(path) + "cannot create table iv_history: " + what(raw, rc));
+      return result::fail(prefix(path) +
+                          "cannot create table iv_history: " + what(raw, rc));
   } else if (cols != expected) {
     std::string got;
     for (auto& c : cols)
       got += (got.empty() ? "" : ", ") + c;
-    return result::fail(prefix(path) + "holds a table iv_history with columns (" + got
-                        + ") but this store expects (symbol, day, iv30, source);"
-                          " the file belongs to something else");
+    return result::fail(prefix(path) + "holds a table iv_history with columns (" + got +
+                        ") but this store expects (symbol, day, iv30, source);"
+                        " the file belongs to something else");
   }
-  if ((rc = p->prepare(upsert_sql, p->upsert)) != SQLITE_OK
-      || (rc = p->prepare(seed_sql, p->seed)) != SQLITE_OK
-      || (rc = p->prepare(last_sql, p->last)) != SQLITE_OK
-      || (rc = p->prepare(count_sql, p->count)) != SQLITE_OK)
+  if ((rc = p->prepare(upsert_sql, p->upsert)) != SQLITE_OK ||
+      (rc = p->prepare(seed_sql, p->seed)) != SQLITE_OK ||
+      (rc = p->prepare(last_sql, p->last)) != SQLITE_OK ||
+      (rc = p->prepare(count_sql, p->count)) != SQLITE_OK)
     return result::fail(prefix(path) + "cannot prepare statements: " + what(raw, rc));
   return {iv_history{std::move(p), path}, {}};
 }
 
 iv_history::iv_history(std::unique_ptr<impl> p, std::string path)
-  : impl_(std::move(p)), path_(std::move(path)) {}
+    : impl_(std::move(p)), path_(std::move(path)) {}
 iv_history::iv_history(iv_history&&) noexcept = default;
 iv_history& iv_history::operator=(iv_history&&) noexcept = default;
 iv_history::~iv_history() = default; // statements are finalized before the connection
 
 std::string iv_history::upsert(std::string_view symbol, day_number day, double iv30,
                                std::string_view source) {
-  if (auto bad = check_value(symbol, day, iv30); !bad.empty())
-    return prefix(path_) + bad;
+  if (auto bad = check_value(symbol, day, iv30); !bad.empty()) return prefix(path_) + bad;
   sqlite3_stmt* s = impl_->upsert.get();
   sqlite3_reset(s);
   bind_text(s, 1, symbol);
@@ -168,8 +168,8 @@ std::string iv_history::upsert(std::string_view symbol, day_number day, double i
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
-    return prefix(path_) + "cannot store iv30 of " + std::string(symbol) + " on day "
-           + std::to_string(day) + ": " + what(impl_->db.get(), rc);
+    return prefix(path_) + "cannot store iv30 of " + std::string(symbol) + " on day " +
+           std::to_string(day) + ": " + what(impl_->db.get(), rc);
   return {};
 }
 
@@ -184,8 +184,8 @@ iv_history::seed(std::string_view symbol,
   sqlite3* db = impl_->db.get();
   int rc = impl_->exec("BEGIN IMMEDIATE");
   if (rc != SQLITE_OK)
-    return result::fail(prefix(path_) + "cannot begin seeding " + std::string(symbol)
-                        + ": " + what(db, rc));
+    return result::fail(prefix(path_) + "cannot begin seeding " + std::string(symbol) +
+                        ": " + what(db, rc));
   size_t inserted = 0;
   sqlite3_stmt* s = impl_->seed.get();
   for (auto& [d, v] : days) {
@@ -199,8 +199,8 @@ iv_history::seed(std::string_view symbol,
       std::string msg = what(db, rc);
       sqlite3_reset(s);
       impl_->exec("ROLLBACK");
-      return result::fail(prefix(path_) + "cannot seed " + std::string(symbol) + " day "
-                          + std::to_string(d) + ": " + msg);
+      return result::fail(prefix(path_) + "cannot seed " + std::string(symbol) + " day " +
+                          std::to_string(d) + ": " + msg);
     }
     inserted += static_cast<size_t>(sqlite3_changes(db));
   }
@@ -208,18 +208,17 @@ iv_history::seed(std::string_view symbol,
   if ((rc = impl_->exec("COMMIT")) != SQLITE_OK) {
     std::string msg = what(db, rc);
     impl_->exec("ROLLBACK");
-    return result::fail(prefix(path_) + "cannot commit seed of " + std::string(symbol)
-                        + ": " + msg);
+    return result::fail(prefix(path_) + "cannot commit seed of " + std::string(symbol) +
+                        ": " + msg);
   }
   return {inserted, {}};
 }
 
-store_result<std::vector<iv_point>>
-iv_history::last(std::string_view symbol, int n, day_number up_to) const {
+store_result<std::vector<iv_point>> iv_history::last(std::string_view symbol, int n,
+                                                     day_number up_to) const {
   using result = store_result<std::vector<iv_point>>;
   std::vector<iv_point> out;
-  if (n <= 0)
-    return {out, {}};
+  if (n <= 0) return {out, {}};
   sqlite3_stmt* s = impl_->last.get();
   sqlite3_reset(s);
   bind_text(s, 1, symbol);
@@ -236,16 +235,15 @@ iv_history::last(std::string_view symbol, int n, day_number up_to) const {
   }
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
-    return result::fail(prefix(path_) + "cannot read history of " + std::string(symbol)
-                        + ": " + what(impl_->db.get(), rc));
+    return result::fail(prefix(path_) + "cannot read history of " + std::string(symbol) +
+                        ": " + what(impl_->db.get(), rc));
   return {std::move(out), {}};
 }
 
-store_result<std::vector<double>>
-iv_history::last_values(std::string_view symbol, int n, day_number up_to) const {
+store_result<std::vector<double>> iv_history::last_values(std::string_view symbol, int n,
+                                                          day_number up_to) const {
   auto pts = last(symbol, n, up_to);
-  if (!pts.ok())
-    return store_result<std::vector<double>>::fail(std::move(pts.error));
+  if (!pts.ok()) return store_result<std::vector<double>>::fail(std::move(pts.error));
   std::vector<double> v;
   v.reserve(pts.value->size());
   for (auto& p : *pts.value)
@@ -261,8 +259,8 @@ store_result<size_t> iv_history::count(std::string_view symbol) const {
   if (rc != SQLITE_ROW) {
     std::string msg = what(impl_->db.get(), rc);
     sqlite3_reset(s);
-    return store_result<size_t>::fail(prefix(path_) + "cannot count rows of "
-                                      + std::string(symbol) + ": " + msg);
+    return store_result<size_t>::fail(prefix(path_) + "cannot count rows of " +
+                                      std::string(symbol) + ": " + msg);
   }
   auto n = static_cast<size_t>(sqlite3_column_int64(s, 0));
   sqlite3_reset(s);

@@ -20,8 +20,7 @@
 namespace sc::storage {
 
 /// A value or a message that names the store and says what went wrong.
-template <class T>
-struct store_result {
+template <class T> struct store_result {
   std::optional<T> value;
   std::string error;
 
@@ -33,7 +32,7 @@ struct store_result {
 struct iv_point {
   day_number day = 0;
   double iv30 = nan;
-  std::string source;     ///< Who produced it: "sim-seed", "sim", "yahoo", ...
+  std::string source; ///< Who produced it: "sim-seed", "sim", "yahoo", ...
 };
 
 /// The store. Move-only; one connection per object.

@@ -33,7 +33,7 @@ namespace sc::options {
 
 /// What the caller computed for one contract (at the contract's own IV).
 struct contract_inputs {
-  double iv = nan;    ///< Implied vol, decimal per sqrt(year).
+  double iv = nan; ///< Implied vol, decimal per sqrt(year).
   double delta = nan;
   double gamma = nan;
   double vega = nan;  ///< Per 1.00 of vol.
@@ -43,11 +43,14 @@ struct contract_inputs {
 /// Statistics of the underlying the chain belongs to.
 struct underlying_stats {
   /// Arithmetic drift per year: E[S_T] = S e^{hist_drift T}. From daily log returns with
-  /// mean m and daily std s: hist_drift = 252 m + hist_vol^2 / 2 (see estimate_drift_vol).
+  /// mean m and daily std s: hist_drift = 252 m + hist_vol^2 / 2 (see
+  /// estimate_drift_vol).
   double hist_drift = nan;
-  double hist_vol = nan;             ///< Annualised std of daily log returns.
-  double iv30 = nan;                 ///< Current 30-day constant-maturity ATM IV.
-  std::vector<double> iv_history;    ///< Daily iv30 values, oldest first (last 252 used).
+  double hist_vol = nan; ///< Annualised std of daily log returns.
+  double iv30 = nan;     ///< Current 30-day constant-maturity ATM IV.
+  /// Daily iv30 values, oldest first, up to YESTERDAY (today's value is `iv30`); the
+  /// last option_settings::iv_history_days are used.
+  std::vector<double> iv_history;
 };
 
 /// Estimates hist_drift and hist_vol from daily closes (oldest first) over the last
@@ -69,11 +72,11 @@ delta_bucket classify_delta(double delta);
 
 /// Inputs of the liquidity score.
 struct liquidity_inputs {
-  double volume = 0;          ///< Contracts traded today.
+  double volume = 0; ///< Contracts traded today.
   double open_interest = 0;
-  double rel_spread = nan;    ///< (ask - bid) / mid; NaN = no two-sided quote.
-  double quote_size = 0;      ///< min(bid size, ask size), contracts.
-  double quote_age = nan;     ///< Seconds since the quote; NaN = unknown.
+  double rel_spread = nan; ///< (ask - bid) / mid; NaN = no two-sided quote.
+  double quote_size = 0;   ///< min(bid size, ask size), contracts.
+  double quote_age = nan;  ///< Seconds since the quote; NaN = unknown.
 };
 
 /// Liquidity in [0,1] as a weighted sum of saturating transforms, each in [0,1] and
@@ -88,7 +91,8 @@ double liquidity_score(const liquidity_inputs& in);
 
 /// Share of finite history values strictly below `current`, in [0,1]. Uses the last
 /// `window` values only. NaN when there is no finite history or current is NaN.
-double iv_percentile(double current, const std::vector<double>& history, int window = 252);
+double iv_percentile(double current, const std::vector<double>& history,
+                     int window = 252);
 
 /// (current - min) / (max - min) over the last `window` finite values, clamped to [0,1];
 /// 0.5 when max == min; NaN without history.
@@ -102,10 +106,10 @@ struct lognormal_outcome {
   double expected_return = nan; ///< (expected_payoff - premium) / premium.
 };
 
-/// Closed forms: with b the breakeven and d(x) = (ln(S/x) + (mu - sigma^2/2) T)/(sigma sqrt T),
-/// call PoP = N(d(b)), put PoP = N(-d(b)) (0 when b <= 0); E[payoff] is the Black formula
-/// with forward S e^{mu T}, undiscounted. sigma sqrt(T) == 0 gives the deterministic
-/// limit S_T = S e^{mu T}. NaN fields when an input is invalid.
+/// Closed forms: with b the breakeven and d(x) = (ln(S/x) + (mu - sigma^2/2) T)/(sigma
+/// sqrt T), call PoP = N(d(b)), put PoP = N(-d(b)) (0 when b <= 0); E[payoff] is the
+/// Black formula with forward S e^{mu T}, undiscounted. sigma sqrt(T) == 0 gives the
+/// deterministic limit S_T = S e^{mu T}. NaN fields when an input is invalid.
 lognormal_outcome long_outcome(option_type type, double spot, double strike,
                                double premium, double years, double drift, double vol);
 
@@ -122,7 +126,8 @@ struct factor_scores {
   double probability = 0;     ///< PoP.
 
   double sum() const noexcept {
-    return moneyness + time_value + liquidity + greeks + iv + expected_return + probability;
+    return moneyness + time_value + liquidity + greeks + iv + expected_return +
+           probability;
   }
 };
 
@@ -134,38 +139,38 @@ struct contract_analysis {
   day_number expiry = 0;
 
   double spot = nan;
-  double forward = nan;            ///< S e^{(r-q)T}.
-  double moneyness = nan;          ///< K / S.
-  double log_moneyness = nan;      ///< ln(K / F).
+  double forward = nan;       ///< S e^{(r-q)T}.
+  double moneyness = nan;     ///< K / S.
+  double log_moneyness = nan; ///< ln(K / F).
   delta_bucket bucket = delta_bucket::unknown;
-  int days = 0;                    ///< Calendar days to expiry.
-  double years = nan;              ///< days / 365.
+  int days = 0;       ///< Calendar days to expiry.
+  double years = nan; ///< days / 365.
 
   double bid = nan, ask = nan, mid = nan;
-  double rel_spread = nan;         ///< (ask - bid) / mid.
-  double premium = nan;            ///< What a buyer pays: the ask.
+  double rel_spread = nan; ///< (ask - bid) / mid.
+  double premium = nan;    ///< What a buyer pays: the ask.
   double intrinsic = nan;
-  double time_value = nan;         ///< mid - intrinsic (may be negative for American ITM).
+  double time_value = nan; ///< mid - intrinsic (may be negative for American ITM).
 
   double iv = nan, delta = nan, gamma = nan, vega = nan, theta = nan;
-  double theta_per_day = nan;      ///< theta / 365.
-  double decay_rate = nan;         ///< -theta_per_day / time_value: share lost per day.
-  double elasticity = nan;         ///< |delta| S / premium.
-  double carry_ratio = nan;        ///< 0.5 gamma S^2 hist_vol^2 / -theta.
+  double theta_per_day = nan; ///< theta / 365.
+  double decay_rate = nan;    ///< -theta_per_day / time_value: share lost per day.
+  double elasticity = nan;    ///< |delta| S / premium.
+  double carry_ratio = nan;   ///< 0.5 gamma S^2 hist_vol^2 / -theta.
 
   double liquidity = nan;
-  double iv_percentile = nan;      ///< Of the underlying's iv30 (same for every contract).
+  double iv_percentile = nan; ///< Of the underlying's iv30 (same for every contract).
   double iv_rank = nan;
 
-  lognormal_outcome risk_neutral;  ///< mu = r - q, sigma = iv.
-  lognormal_outcome real_world;    ///< mu = hist_drift, sigma = hist_vol.
+  lognormal_outcome risk_neutral; ///< mu = r - q, sigma = iv.
+  lognormal_outcome real_world;   ///< mu = hist_drift, sigma = hist_vol.
 
-  factor_scores factors;           ///< Each in [0,1].
-  factor_scores contributions;     ///< weight_i * factor_i / sum(weights); sums to score.
-  double score = 0;                ///< In [0,1]; 0 when excluded.
+  factor_scores factors;       ///< Each in [0,1].
+  factor_scores contributions; ///< weight_i * factor_i / sum(weights); sums to score.
+  double score = 0;            ///< In [0,1]; 0 when excluded.
 
   bool excluded = false;
-  std::string reason;              ///< Why it was excluded (first failing rule).
+  std::string reason; ///< Why it was excluded (first failing rule).
 };
 
 /// Analyses one contract. `now` is the market time the quote age is measured against.
@@ -192,5 +197,9 @@ double combine(const factor_scores& f, const config::option_weights& w,
 /// The `top` best non-excluded contracts, score descending; ties broken by contract
 /// symbol, then expiry, strike and type, so the order is deterministic.
 std::vector<contract_analysis> rank(std::vector<contract_analysis> analysed, int top);
+
+/// rank() keeping cfg.top_contracts.
+std::vector<contract_analysis> rank(std::vector<contract_analysis> analysed,
+                                    const config::option_settings& cfg);
 
 } // namespace sc::options

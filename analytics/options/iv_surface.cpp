@@ -8,7 +8,9 @@ namespace sc::options {
 
 namespace {
 
-bool usable(double v) { return std::isfinite(v) && v > 0; }
+bool usable(double v) {
+  return std::isfinite(v) && v > 0;
+}
 
 /// Call and put IV of one strike.
 struct strike_ivs {
@@ -19,19 +21,19 @@ struct strike_ivs {
 } // namespace
 
 std::vector<expiry_atm> atm_iv_by_expiry(const option_chain& chain,
-                                         const std::vector<double>& iv, day_number today) {
+                                         const std::vector<double>& iv,
+                                         day_number today) {
   std::vector<expiry_atm> out;
-  if (!(chain.spot > 0) || !std::isfinite(chain.spot))
-    return out;
+  if (!(chain.spot > 0) || !std::isfinite(chain.spot)) return out;
   const double r = std::isfinite(chain.rate) ? chain.rate : 0.0;
   const double q = std::isfinite(chain.dividend_yield) ? chain.dividend_yield : 0.0;
 
-  // expiry -> strike -> (call, put) IV; ordered maps give nearest expiry and strike first.
+  // expiry -> strike -> (call, put) IV; ordered maps give nearest expiry and strike
+  // first.
   std::map<day_number, std::map<double, strike_ivs>> grid;
   for (size_t i = 0; i < chain.contracts.size() && i < iv.size(); ++i) {
     const auto& c = chain.contracts[i];
-    if (c.expiry <= today || !usable(iv[i]) || !usable(c.strike))
-      continue;
+    if (c.expiry <= today || !usable(iv[i]) || !usable(c.strike)) continue;
     auto& s = grid[c.expiry][c.strike];
     (c.type == option_type::call ? s.call : s.put) = iv[i];
   }
@@ -46,13 +48,10 @@ std::vector<expiry_atm> atm_iv_by_expiry(const option_chain& chain,
     for (const auto& [k, s] : strikes) {
       const bool call_otm = k >= e.forward;
       double v = call_otm ? s.call : s.put;
-      if (!usable(v))
-        v = call_otm ? s.put : s.call;
-      if (usable(v))
-        smile.emplace_back(k, v);
+      if (!usable(v)) v = call_otm ? s.put : s.call;
+      if (usable(v)) smile.emplace_back(k, v);
     }
-    if (smile.empty())
-      continue;
+    if (smile.empty()) continue;
     const double f = e.forward;
     auto hi = std::lower_bound(smile.begin(), smile.end(), f,
                                [](const auto& p, double x) { return p.first < x; });
@@ -77,16 +76,12 @@ std::vector<expiry_atm> atm_iv_by_expiry(const option_chain& chain,
 double constant_maturity_iv(const std::vector<expiry_atm>& atm, double target_years) {
   std::vector<const expiry_atm*> pts;
   for (const auto& e : atm)
-    if (e.years > 0 && usable(e.atm_iv))
-      pts.push_back(&e);
-  if (pts.empty() || !(target_years > 0))
-    return nan;
+    if (e.years > 0 && usable(e.atm_iv)) pts.push_back(&e);
+  if (pts.empty() || !(target_years > 0)) return nan;
   std::sort(pts.begin(), pts.end(),
             [](const expiry_atm* a, const expiry_atm* b) { return a->years < b->years; });
-  if (target_years <= pts.front()->years)
-    return pts.front()->atm_iv;
-  if (target_years >= pts.back()->years)
-    return pts.back()->atm_iv;
+  if (target_years <= pts.front()->years) return pts.front()->atm_iv;
+  if (target_years >= pts.back()->years) return pts.back()->atm_iv;
   for (size_t i = 1; i < pts.size(); ++i) {
     const expiry_atm& a = *pts[i - 1];
     const expiry_atm& b = *pts[i];
@@ -109,14 +104,14 @@ iv30_result iv30(const option_chain& chain, const std::vector<double>& iv,
     return out;
   }
   if (iv.size() != chain.contracts.size()) {
-    out.error = "chain of " + chain.underlying + ": " + std::to_string(iv.size())
-                + " IVs given for " + std::to_string(chain.contracts.size()) + " contracts";
+    out.error = "chain of " + chain.underlying + ": " + std::to_string(iv.size()) +
+                " IVs given for " + std::to_string(chain.contracts.size()) + " contracts";
     return out;
   }
   out.expiries = atm_iv_by_expiry(chain, iv, today);
   if (out.expiries.empty()) {
-    out.error = "chain of " + chain.underlying
-                + " has no unexpired contract with a positive IV";
+    out.error =
+        "chain of " + chain.underlying + " has no unexpired contract with a positive IV";
     return out;
   }
   out.iv30 = constant_maturity_iv(out.expiries, target_days / 365.0);

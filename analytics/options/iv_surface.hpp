@@ -6,7 +6,8 @@
 //    contract_analysis.hpp) and the forward F = S e^{(r-q)T}, each strike gets one IV:
 //    the out-of-the-money side's (put below F, call at or above F), or the other side's
 //    when the OTM one is missing. The ATM IV is linear in strike between the two strikes
-//    that bracket F; F outside the quoted strikes takes the nearest strike's IV (flagged).
+//    that bracket F; F outside the quoted strikes takes the nearest strike's IV
+//    (flagged).
 // 2. Total variance w(T) = sigma_atm^2 T is linear in T between the two expiries that
 //    bracket the target (30/365); iv30 = sqrt(w / T_target). Outside the quoted
 //    expiries the vol is held flat (the nearest expiry's ATM IV, not its variance).
@@ -26,14 +27,14 @@ struct expiry_atm {
   double years = nan;
   double forward = nan;
   double atm_iv = nan;
-  bool extrapolated = false;  ///< F was outside the strikes with an IV.
+  bool extrapolated = false; ///< F was outside the strikes with an IV.
 };
 
 /// The constant-maturity value and how it was obtained.
 struct iv30_result {
   double iv30 = nan;
   std::vector<expiry_atm> expiries; ///< Per expiry with an ATM IV, nearest first.
-  std::string error;                ///< Non-empty (and iv30 NaN) when none could be computed.
+  std::string error; ///< Non-empty (and iv30 NaN) when none could be computed.
 
   bool ok() const noexcept { return error.empty(); }
 };

@@ -21,8 +21,8 @@ struct temp_dir {
   std::filesystem::path path;
   temp_dir() {
     std::random_device rd;
-    path = std::filesystem::temp_directory_path()
-           / ("sc_iv_history_" + std::to_string(rd()) + std::to_string(rd()));
+    path = std::filesystem::temp_directory_path() /
+           ("sc_iv_history_" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(path);
   }
   ~temp_dir() {
@@ -70,8 +70,9 @@ TEST_CASE("stored values come back after reopening the file, in WAL mode") {
     CHECK(s.value->upsert("WXYZ", 20000, 0.80, "yahoo").empty());
   }
   CHECK(raw_scalar(file, "PRAGMA journal_mode") == "wal");
-  CHECK(raw_scalar(file, "SELECT iv30 FROM iv_history WHERE symbol='WXYZ' AND day=20000")
-        == "0.8");
+  CHECK(
+      raw_scalar(file, "SELECT iv30 FROM iv_history WHERE symbol='WXYZ' AND day=20000") ==
+      "0.8");
 
   auto s = iv_history::open(file);
   REQUIRE(s.ok());
@@ -118,8 +119,7 @@ TEST_CASE("the last-252 query returns the newest 252 trading days, oldest first"
   // 400 trading days on weekdays only (days 0 and 1 of each 7 are the weekend).
   std::vector<std::pair<day_number, double>> hist;
   for (day_number d = 19000; hist.size() < 400; ++d)
-    if (d % 7 >= 2)
-      hist.emplace_back(d, 0.2 + 0.001 * static_cast<double>(hist.size()));
+    if (d % 7 >= 2) hist.emplace_back(d, 0.2 + 0.001 * static_cast<double>(hist.size()));
   auto n = db.seed("ABCD", hist, "sim-seed");
   REQUIRE(n.ok());
   CHECK(*n.value == 400);

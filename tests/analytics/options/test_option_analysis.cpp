@@ -21,8 +21,7 @@ const double pi = std::acos(-1.0);
 
 /// Composite Simpson rule on [a, b] with n (even) panels.
 double simpson(const std::function<double(double)>& f, double a, double b, int n = 4000) {
-  if (b <= a)
-    return 0;
+  if (b <= a) return 0;
   const double h = (b - a) / n;
   double s = f(a) + f(b);
   for (int i = 1; i < n; ++i)
@@ -48,10 +47,8 @@ double pop_by_integration(option_type type, double s, double k, double prem, dou
                           double mu, double sigma) {
   auto L = law_of(s, t, mu, sigma);
   auto pdf = [&](double x) { return L.pdf(x); };
-  if (type == option_type::call)
-    return simpson(pdf, std::log(k + prem), L.m + 12 * L.v);
-  if (k - prem <= 0)
-    return 0;
+  if (type == option_type::call) return simpson(pdf, std::log(k + prem), L.m + 12 * L.v);
+  if (k - prem <= 0) return 0;
   return simpson(pdf, L.m - 12 * L.v, std::log(k - prem));
 }
 
@@ -130,8 +127,8 @@ TEST_CASE("liquidity score is half when every input sits at its half-saturation 
   CHECK(liquidity_score(in) == Approx(0.5).epsilon(1e-12));
   // Hand-worked: v=300 -> .75, oi=0 -> 0, s=0 -> 1, q=50 -> .5, age unknown -> .5
   liquidity_inputs h{300, 0, 0.0, 50, sc::nan};
-  CHECK(liquidity_score(h)
-        == Approx(0.25 * 0.75 + 0 + 0.30 * 1 + 0.10 * 0.5 + 0.10 * 0.5).epsilon(1e-12));
+  CHECK(liquidity_score(h) ==
+        Approx(0.25 * 0.75 + 0 + 0.30 * 1 + 0.10 * 0.5 + 0.10 * 0.5).epsilon(1e-12));
 }
 
 TEST_CASE("liquidity score stays in [0,1] and is monotone in each input") {
@@ -144,15 +141,20 @@ TEST_CASE("liquidity score stays in [0,1] and is monotone in each input") {
   const liquidity_inputs base{50, 400, 0.10, 10, 120};
   const double s0 = liquidity_score(base);
   for (double step : {1.0, 10.0, 1000.0}) {
-    auto a = base; a.volume += step;
+    auto a = base;
+    a.volume += step;
     CHECK(liquidity_score(a) > s0);
-    auto b = base; b.open_interest += step;
+    auto b = base;
+    b.open_interest += step;
     CHECK(liquidity_score(b) > s0);
-    auto c = base; c.quote_size += step;
+    auto c = base;
+    c.quote_size += step;
     CHECK(liquidity_score(c) > s0);
-    auto d = base; d.rel_spread += step * 0.01;
+    auto d = base;
+    d.rel_spread += step * 0.01;
     CHECK(liquidity_score(d) < s0);
-    auto e = base; e.quote_age += step;
+    auto e = base;
+    e.quote_age += step;
     CHECK(liquidity_score(e) < s0);
   }
 }
@@ -164,9 +166,9 @@ TEST_CASE("IV percentile and rank match hand-worked histories") {
   CHECK(iv_percentile(0.30, h) == Approx(2.0 / 5)); // strictly below
   CHECK(iv_rank(0.30, h) == Approx(0.5));
   CHECK(iv_percentile(0.10, h) == 0.0);
-  CHECK(iv_rank(0.10, h) == 0.0);  // clamped
+  CHECK(iv_rank(0.10, h) == 0.0); // clamped
   CHECK(iv_percentile(0.50, h) == 1.0);
-  CHECK(iv_rank(0.50, h) == 1.0);  // clamped
+  CHECK(iv_rank(0.50, h) == 1.0); // clamped
 
   // NaNs in the history are skipped.
   const std::vector<double> with_nan{0.20, sc::nan, 0.40, 0.30};
@@ -215,23 +217,25 @@ TEST_CASE("drift and vol estimates match hand-worked return series") {
 }
 
 TEST_CASE("probability of profit equals the integral of the lognormal density") {
-  struct row { option_type t; double s, k, prem, years, mu, sigma; };
+  struct row {
+    option_type t;
+    double s, k, prem, years, mu, sigma;
+  };
   const row rows[] = {
-    {option_type::call, 100, 105, 2.5, 0.25, 0.08, 0.35},
-    {option_type::call, 20, 15, 5.6, 60 / 365.0, -0.10, 0.80},
-    {option_type::call, 10, 14, 0.05, 14 / 365.0, 0.20, 1.20},
-    {option_type::put, 100, 95, 1.8, 0.5, 0.03, 0.25},
-    {option_type::put, 40, 50, 10.5, 90 / 365.0, 0.15, 0.60},
-    {option_type::put, 8, 5, 0.10, 30 / 365.0, 0.0, 0.9},
+      {option_type::call, 100, 105, 2.5, 0.25, 0.08, 0.35},
+      {option_type::call, 20, 15, 5.6, 60 / 365.0, -0.10, 0.80},
+      {option_type::call, 10, 14, 0.05, 14 / 365.0, 0.20, 1.20},
+      {option_type::put, 100, 95, 1.8, 0.5, 0.03, 0.25},
+      {option_type::put, 40, 50, 10.5, 90 / 365.0, 0.15, 0.60},
+      {option_type::put, 8, 5, 0.10, 30 / 365.0, 0.0, 0.9},
   };
   for (const auto& r : rows) {
     auto o = long_outcome(r.t, r.s, r.k, r.prem, r.years, r.mu, r.sigma);
     INFO(to_string(r.t) << " S=" << r.s << " K=" << r.k);
-    CHECK(o.breakeven
-          == Approx(r.t == option_type::call ? r.k + r.prem : r.k - r.prem));
-    CHECK(o.pop
-          == Approx(pop_by_integration(r.t, r.s, r.k, r.prem, r.years, r.mu, r.sigma))
-               .margin(1e-8));
+    CHECK(o.breakeven == Approx(r.t == option_type::call ? r.k + r.prem : r.k - r.prem));
+    CHECK(o.pop ==
+          Approx(pop_by_integration(r.t, r.s, r.k, r.prem, r.years, r.mu, r.sigma))
+              .margin(1e-8));
     const double ep = payoff_by_integration(r.t, r.s, r.k, r.years, r.mu, r.sigma);
     CHECK(o.expected_payoff == Approx(ep).epsilon(1e-7).margin(1e-9));
     CHECK(o.expected_return == Approx((ep - r.prem) / r.prem).epsilon(1e-6).margin(1e-8));
@@ -245,16 +249,21 @@ TEST_CASE("a put whose premium exceeds the strike can never profit") {
   CHECK(o.expected_return < -0.9); // payoff at most 5 for 6 paid
 }
 
-TEST_CASE("expected payoff agrees with a fixed-seed Monte Carlo within its standard error") {
+TEST_CASE(
+    "expected payoff agrees with a fixed-seed Monte Carlo within its standard error") {
   const double s = 25, k = 27, t = 45 / 365.0, mu = 0.12, sigma = 0.55;
   std::mt19937_64 rng(20240601);
   std::normal_distribution<double> z(0.0, 1.0);
   const int n = 200000;
   double sc_ = 0, sc2 = 0, sp = 0, sp2 = 0;
   for (int i = 0; i < n; ++i) {
-    const double st = s * std::exp((mu - 0.5 * sigma * sigma) * t + sigma * std::sqrt(t) * z(rng));
+    const double st =
+        s * std::exp((mu - 0.5 * sigma * sigma) * t + sigma * std::sqrt(t) * z(rng));
     const double c = std::max(st - k, 0.0), p = std::max(k - st, 0.0);
-    sc_ += c; sc2 += c * c; sp += p; sp2 += p * p;
+    sc_ += c;
+    sc2 += c * c;
+    sp += p;
+    sp2 += p * p;
   }
   const double mc = sc_ / n, se_c = std::sqrt((sc2 / n - mc * mc) / n);
   const double mp = sp / n, se_p = std::sqrt((sp2 / n - mp * mp) / n);
@@ -320,19 +329,22 @@ TEST_CASE("an OTM call's metrics follow the documented conventions") {
   CHECK(a.iv_rank == Approx(0.6));
 
   // Liquidity: volume 500, OI 2000, spread 0.1/price, min size 20, age 300 s.
-  const double liq = 0.25 * 500 / 600.0 + 0.25 * 2000 / 3000.0
-                     + 0.30 / (1 + (0.10 / p.price) / 0.05) + 0.10 * 20 / 70.0 + 0.10 * 0.5;
+  const double liq = 0.25 * 500 / 600.0 + 0.25 * 2000 / 3000.0 +
+                     0.30 / (1 + (0.10 / p.price) / 0.05) + 0.10 * 20 / 70.0 + 0.10 * 0.5;
   CHECK(a.liquidity == Approx(liq));
 
   // Both views against direct integration, the premium being the ask.
   const double t = 45 / 365.0, prem = p.price + 0.05;
-  CHECK(a.risk_neutral.pop
-        == Approx(pop_by_integration(option_type::call, 50, 52, prem, t, r - q, vol)).margin(1e-8));
-  CHECK(a.real_world.pop
-        == Approx(pop_by_integration(option_type::call, 50, 52, prem, t, 0.15, 0.40)).margin(1e-8));
+  CHECK(a.risk_neutral.pop ==
+        Approx(pop_by_integration(option_type::call, 50, 52, prem, t, r - q, vol))
+            .margin(1e-8));
+  CHECK(a.real_world.pop ==
+        Approx(pop_by_integration(option_type::call, 50, 52, prem, t, 0.15, 0.40))
+            .margin(1e-8));
   const double ep_rw = payoff_by_integration(option_type::call, 50, 52, t, 0.15, 0.40);
   CHECK(a.real_world.expected_return == Approx((ep_rw - prem) / prem).epsilon(1e-6));
-  CHECK(a.risk_neutral.expected_payoff == Approx(p.price * std::exp(r * t)).epsilon(1e-9));
+  CHECK(a.risk_neutral.expected_payoff ==
+        Approx(p.price * std::exp(r * t)).epsilon(1e-9));
 
   // Factor scores as documented.
   const double x = (p.in.delta - 0.40) / 0.20;
@@ -340,14 +352,14 @@ TEST_CASE("an OTM call's metrics follow the documented conventions") {
   CHECK(a.factors.time_value == Approx(1 / (1 + a.decay_rate / 0.02)));
   CHECK(a.factors.iv == Approx(0.4));
   CHECK(a.factors.probability == Approx(a.real_world.pop));
-  CHECK(a.factors.expected_return
-        == Approx(0.5 + 0.5 * std::tanh(((ep_rw - prem) / prem) / 0.5)));
+  CHECK(a.factors.expected_return ==
+        Approx(0.5 + 0.5 * std::tanh(((ep_rw - prem) / prem) / 0.5)));
   const double carry = 0.5 * p.in.gamma * 2500 * 0.16 / -p.in.theta;
   const double el = a.elasticity;
   CHECK(a.factors.greeks == Approx(0.5 * el / (el + 5) + 0.5 * carry / (carry + 1)));
-  for (double f : {a.factors.moneyness, a.factors.time_value, a.factors.liquidity,
-                   a.factors.greeks, a.factors.iv, a.factors.expected_return,
-                   a.factors.probability})
+  for (double f :
+       {a.factors.moneyness, a.factors.time_value, a.factors.liquidity, a.factors.greeks,
+        a.factors.iv, a.factors.expected_return, a.factors.probability})
     CHECK((f >= 0 && f <= 1));
 }
 
@@ -363,8 +375,8 @@ TEST_CASE("gamma carry is exactly one when realised vol equals implied and r = q
 
 TEST_CASE("an ITM put has intrinsic K - S and time value mid - intrinsic") {
   auto p = make_contract("TESTP60", option_type::put, 50, 60, 30, 0.03, 0.0, 0.4, 0.10);
-  auto a = analyse_contract(p.q, p.in, 50, 0.03, 0.0, underlying_stats{}, loose_settings(),
-                            today, {});
+  auto a = analyse_contract(p.q, p.in, 50, 0.03, 0.0, underlying_stats{},
+                            loose_settings(), today, {});
   CHECK(a.intrinsic == 10);
   CHECK(a.time_value == Approx(p.price - 10));
   CHECK(a.bucket == delta_bucket::deep_itm);
@@ -376,26 +388,33 @@ TEST_CASE("an ITM put has intrinsic K - S and time value mid - intrinsic") {
 }
 
 TEST_CASE("thresholds exclude contracts and say why") {
-  auto cfg = config::option_settings{}; // min_days 7, max_days 120, vol 10, OI 100, spread .25
+  auto cfg =
+      config::option_settings{}; // min_days 7, max_days 120, vol 10, OI 100, spread .25
   auto base = make_contract("TESTC", option_type::call, 20, 20, 30, 0.04, 0, 0.5, 0.02);
   auto run = [&](const option_quote& q, const contract_inputs& in) {
     return analyse_contract(q, in, 20, 0.04, 0, underlying_stats{}, cfg, today, {});
   };
   REQUIRE_FALSE(run(base.q, base.in).excluded);
 
-  auto q = base.q; q.volume = 9;
+  auto q = base.q;
+  q.volume = 9;
   auto a = run(q, base.in);
   CHECK(a.excluded);
   CHECK(a.score == 0);
   CHECK(a.reason == "volume 9 < min_volume 10");
 
-  q = base.q; q.open_interest = 99;
+  q = base.q;
+  q.open_interest = 99;
   CHECK(run(q, base.in).reason == "open interest 99 < min_open_interest 100");
 
-  q = base.q; q.bid = 0.5; q.ask = 0.8; // spread 0.3/0.65 = 0.46
-  CHECK_THAT(run(q, base.in).reason, Catch::StartsWith("relative spread 0.461538 > max_spread 0.25"));
+  q = base.q;
+  q.bid = 0.5;
+  q.ask = 0.8; // spread 0.3/0.65 = 0.46
+  CHECK_THAT(run(q, base.in).reason,
+             Catch::StartsWith("relative spread 0.461538 > max_spread 0.25"));
 
-  q = base.q; q.expiry = today + 6;
+  q = base.q;
+  q.expiry = today + 6;
   CHECK(run(q, base.in).reason == "days to expiry 6 outside [min_days 7, max_days 120]");
   q.expiry = today + 7;
   CHECK_FALSE(run(q, base.in).excluded); // inclusive band
@@ -404,18 +423,25 @@ TEST_CASE("thresholds exclude contracts and say why") {
   q.expiry = today + 121;
   CHECK(run(q, base.in).excluded);
 
-  q = base.q; q.bid = sc::nan;
+  q = base.q;
+  q.bid = sc::nan;
   CHECK_THAT(run(q, base.in).reason, Catch::StartsWith("no two-sided quote"));
-  q = base.q; q.bid = 1.2; q.ask = 1.1;
+  q = base.q;
+  q.bid = 1.2;
+  q.ask = 1.1;
   CHECK_THAT(run(q, base.in).reason, Catch::StartsWith("no two-sided quote"));
 
-  auto in = base.in; in.iv = sc::nan;
+  auto in = base.in;
+  in.iv = sc::nan;
   CHECK_THAT(run(base.q, in).reason, Catch::StartsWith("no implied volatility"));
-  in = base.in; in.theta = sc::nan;
+  in = base.in;
+  in.theta = sc::nan;
   CHECK_THAT(run(base.q, in).reason, Catch::StartsWith("missing Greeks"));
 
   // The first failing rule is reported.
-  q = base.q; q.volume = 0; q.open_interest = 0;
+  q = base.q;
+  q.volume = 0;
+  q.open_interest = 0;
   CHECK_THAT(run(q, base.in).reason, Catch::StartsWith("volume 0"));
 }
 
@@ -437,9 +463,8 @@ TEST_CASE("weights are normalised by their sum") {
 
   // Defaults: hand-weighted sum (the defaults add up to 1.0).
   config::option_weights d;
-  CHECK(combine(f, d)
-        == Approx(0.15 * 0.2 + 0.10 * 0.9 + 0.20 * 0.9 + 0.10 * 0.9 + 0.15 * 0.9
-                  + 0.15 * 0.9 + 0.15 * 0.8));
+  CHECK(combine(f, d) == Approx(0.15 * 0.2 + 0.10 * 0.9 + 0.20 * 0.9 + 0.10 * 0.9 +
+                                0.15 * 0.9 + 0.15 * 0.9 + 0.15 * 0.8));
 }
 
 TEST_CASE("analyse_chain and rank give a sorted top list whose breakdown adds up") {
@@ -487,7 +512,7 @@ TEST_CASE("analyse_chain and rank give a sorted top list whose breakdown adds up
   }
   CHECK(excluded >= 10); // the 200-day expiry is beyond max_days
 
-  auto top = rank(all, cfg.top_contracts);
+  auto top = rank(all, cfg);
   REQUIRE(top.size() == 7);
   for (size_t j = 1; j < top.size(); ++j)
     CHECK(top[j - 1].score >= top[j].score);
@@ -495,9 +520,10 @@ TEST_CASE("analyse_chain and rank give a sorted top list whose breakdown adds up
     CHECK_FALSE(a.excluded);
   // Nothing outside the top list scores higher than its last entry.
   for (const auto& a : all)
-    if (!a.excluded
-        && std::none_of(top.begin(), top.end(),
-                        [&](const contract_analysis& t) { return t.contract == a.contract; }))
+    if (!a.excluded &&
+        std::none_of(top.begin(), top.end(), [&](const contract_analysis& t) {
+          return t.contract == a.contract;
+        }))
       CHECK(a.score <= top.back().score);
 
   // Missing inputs exclude the tail of the chain.
@@ -509,10 +535,15 @@ TEST_CASE("analyse_chain and rank give a sorted top list whose breakdown adds up
 
 TEST_CASE("rank breaks score ties deterministically") {
   std::vector<contract_analysis> v(4);
-  v[0].contract = "B"; v[0].score = 0.5;
-  v[1].contract = "A"; v[1].score = 0.5;
-  v[2].contract = "C"; v[2].score = 0.7;
-  v[3].contract = "D"; v[3].score = 0.9; v[3].excluded = true;
+  v[0].contract = "B";
+  v[0].score = 0.5;
+  v[1].contract = "A";
+  v[1].score = 0.5;
+  v[2].contract = "C";
+  v[2].score = 0.7;
+  v[3].contract = "D";
+  v[3].score = 0.9;
+  v[3].excluded = true;
   auto r = rank(v, 10);
   REQUIRE(r.size() == 3);
   CHECK(r[0].contract == "C");
@@ -549,8 +580,8 @@ TEST_CASE("iv30 interpolates the OTM-side ATM IV in strike and total variance in
     for (double k : {90.0, 95.0, 100.0, 105.0, 110.0})
       for (auto type : {option_type::put, option_type::call}) {
         option_quote q;
-        q.contract = "SYN" + std::to_string(days) + (type == option_type::call ? "C" : "P")
-                     + std::to_string(int(k));
+        q.contract = "SYN" + std::to_string(days) +
+                     (type == option_type::call ? "C" : "P") + std::to_string(int(k));
         q.type = type;
         q.strike = k;
         q.expiry = today + days;
