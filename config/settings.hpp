@@ -28,6 +28,13 @@ struct trading_settings {
   double stop_loss = 0.50;           ///< Exit when a position lost this fraction of its cost.
   double profit_target = 1.00;       ///< Exit when a position gained this fraction.
   int contracts_per_trade_max = 10;
+  /// Paper fills: price = mid +/- slippage * half-spread (buy above, sell below).
+  /// 1.0 fills buys at the ask and sells at the bid; 0 fills at the mid; values above
+  /// 1 model walking the book.
+  double slippage = 1.0;
+  double fee_per_contract = 0.65;    ///< USD per option contract, paper fills.
+  double fee_per_share = 0.0;        ///< USD per share, paper stock fills.
+  std::string ledger_db = "var/ledger.db"; ///< SQLite file of the persistent ledger.
 };
 
 // -- [scanner] ------------------------------------------------------------------------
@@ -116,6 +123,10 @@ struct risk_settings {
   double max_delta = 5'000;          ///< Net portfolio delta in shares-equivalent dollars / spot.
   double max_correlation = 0.85;     ///< With any holding, above which a candidate is rejected.
   int max_positions = 10;
+  /// Volatility-index levels separating the regimes low | normal | high | crisis.
+  double vix_low = 15;
+  double vix_high = 25;
+  double vix_crisis = 35;
 };
 
 // -- [data] ---------------------------------------------------------------------------
