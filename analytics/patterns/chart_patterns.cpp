@@ -292,7 +292,7 @@ void find_flags(const context& x, int id) {
       continue;
     size_t p1 = hi_p1;
     for (size_t j = hi_p1 + 1; j-- > lo_p1;)
-      if (w.hi(j) > w.hi(p1))
+      if (w.hi(j) >= w.hi(p1)) // ties go to the earliest bar: where the pole ended
         p1 = j;
     double top = w.hi(p1);
     bool valid = true;
@@ -410,7 +410,8 @@ void find_ascending_triangles(const context& x, int id) {
         break;
       if (x.w.cl(t) > rmax) {
         // A higher low printed after the last touch and before the break also counts.
-        if (last + 1 < sw.size() && sw[last + 1].index < t)
+        if (last + 1 < sw.size() && sw[last + 1].index < t
+            && sw[last + 1].price > last_low + rise)
           ++lows;
         if (lows >= 2 && t >= x.from) {
           double touch = touches >= 3 ? 1.0 : 0.5;
