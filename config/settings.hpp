@@ -167,6 +167,15 @@ struct sim_settings {
   int history_days = 756;            ///< Trading days of history generated (3 years).
   double clock_speed = 60;           ///< Simulated seconds per real second.
   std::string start_date = "2026-01-02"; ///< First trading day after the history.
+  /// Future trading days the simulation can run past start_date (2520 = about ten
+  /// years); later times show the last simulated close.
+  int horizon_days = 2520;
+  double stock_vol = 0.45;           ///< Median annualised volatility of the stocks.
+  double market_vol = 0.18;          ///< Long-run annualised volatility of the market factor.
+  double risk_free_rate = 0.045;     ///< Continuously compounded rate used to price options.
+  /// sim_clock: true = simulated time jumps from one session's close to the next
+  /// open, so the market trades around the (real) clock; false = plain calendar time.
+  bool skip_closed = true;
 };
 
 struct retry_settings {
