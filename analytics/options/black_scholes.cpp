@@ -92,8 +92,8 @@ double normalised_black_otm(double x, double s) {
   const double t1 = std::exp(0.5 * x) * norm_cdf(h + t);
   const double t2 = std::exp(-0.5 * x) * norm_cdf(h - t);
   if (t1 == 0) return 0;
-  // Accept the direct difference while it loses less than 5 bits (t1 + t2 <= 32 (t1 - t2)).
-  if (t1 - t2 > t1 * (1.0 / 16)) return t1 - t2;
+  // Accept the direct difference while it loses less than 3 bits (t1 + t2 < 7 (t1 - t2)).
+  if (t1 - t2 > t1 * 0.25) return t1 - t2;
   return otm_series(h, t);
 }
 
