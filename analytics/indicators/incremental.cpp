@@ -58,7 +58,7 @@ double sma_state::update(double x) {
   detail::two_sum(x, -old, d, e);
   detail::window_step_pos(hi_, lo_, d, e);
   ++count_;
-  return count_ >= period_ ? (hi_ + lo_) / n_ : nan;
+  return count_ >= period_ ? (hi_ + lo_) * (1.0 / n_) : nan;
 }
 
 ema_state::ema_state(int period)
@@ -192,7 +192,7 @@ bollinger_value bollinger_state::update(double x) {
   detail::window_step_pos(h2_, l2_, d2, e2);
   if (++count_ < period_)
     return out;
-  detail::bollinger_from(n_, k_, h1_, l1_, h2_, l2_, out.upper, out.middle, out.lower);
+  detail::bollinger_from(n_, 1.0 / n_, k_, h1_, l1_, h2_, l2_, out.upper, out.middle, out.lower);
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace sc::ind {
 
@@ -24,6 +25,10 @@ using v2d = double __attribute__((vector_size(16)));
 
 series nans(std::size_t n) {
   return series(n, nan);
+}
+
+void fill_nan(series& x) {
+  std::fill(x.begin(), x.end(), nan);
 }
 
 /// Exact split of x[t] - x[t - n] (x[t - n] = 0 before the window is full) for t in
@@ -41,13 +46,13 @@ void window_diffs(const double* x, std::size_t t0, std::size_t m, std::size_t n,
 
 // -- moving averages ----------------------------------------------------------------------
 
-series sma(const series& x, int period) {
+void sma_into(const series& x, int period, series& out) {
   const std::size_t size = x.size();
-  series out = nans(size);
+  out.resize(size);
   if (period < 1)
-    return out;
+    return fill_nan(out);
   const std::size_t n = static_cast<std::size_t>(period);
-  const double nd = period;
+  const double inv_n = 1.0 / period;
   double hi = 0.0, lo = 0.0;
   double d[block], e[block];
   for (std::size_t t0 = 0; t0 < size; t0 += block) {
@@ -59,17 +64,23 @@ series sma(const series& x, int period) {
       o[j] = hi + lo;
     }
     for (std::size_t j = 0; j < m; ++j)
-      o[j] = t0 + j + 1 >= n ? o[j] / nd : nan;
+      o[j] = t0 + j + 1 >= n ? o[j] * inv_n : nan;
   }
+}
+
+series sma(const series& x, int period) {
+  series out;
+  sma_into(x, period, out);
   return out;
 }
 
-series ema(const series& x, int period) {
+void ema_into(const series& x, int period, series& out) {
   const std::size_t size = x.size();
-  series out = nans(size);
+  out.resize(size);
   if (period < 1 || size < static_cast<std::size_t>(period))
-    return out;
+    return fill_nan(out);
   const std::size_t n = static_cast<std::size_t>(period);
+  std::fill_n(out.begin(), n - 1, nan);
   const double k = 2.0 / (period + 1.0);
   const double one_minus_k = 1.0 - 2.0 / (period + 1.0);
   double hi = 0.0, lo = 0.0;
@@ -85,17 +96,23 @@ series ema(const series& x, int period) {
     v = detail::smooth(v, one_minus_k, k, x[t]);
     out[t] = v;
   }
+}
+
+series ema(const series& x, int period) {
+  series out;
+  ema_into(x, period, out);
   return out;
 }
 
 // -- RSI ------------------------------------------------------------------------------------
 
-series rsi(const series& close, int period) {
+void rsi_into(const series& close, int period, series& out) {
   const std::size_t size = close.size();
-  series out = nans(size);
+  out.resize(size);
   if (period < 1 || size <= static_cast<std::size_t>(period))
-    return out;
+    return fill_nan(out);
   const std::size_t n = static_cast<std::size_t>(period);
+  std::fill_n(out.begin(), n, nan);
   const double a = (period - 1.0) / period, b = 1.0 / period, nd = period;
   const double* c = close.data();
   double g = 0.0, l = 0.0;
@@ -125,18 +142,28 @@ series rsi(const series& close, int period) {
     for (std::size_t j = 0; j < m; ++j)
       o[j] = detail::rsi_from(o[j], loss[j]);
   }
+}
+
+series rsi(const series& close, int period) {
+  series out;
+  rsi_into(close, period, out);
   return out;
 }
 
 // -- MACD -----------------------------------------------------------------------------------
 
-macd_result macd(const series& close, int fast, int slow, int signal) {
+void macd_into(const series& close, int fast, int slow, int signal, macd_result& r) {
   const std::size_t size = close.size();
-  macd_result r{nans(size), nans(size), nans(size)};
+  r.macd.resize(size);
+  r.signal.resize(size);
+  r.hist.resize(size);
   if (fast > slow)
     std::swap(fast, slow);
-  if (fast < 1 || signal < 1 || size < static_cast<std::size_t>(slow))
-    return r;
+  if (fast < 1 || signal < 1 || size < static_cast<std::size_t>(slow)) {
+    fill_nan(r.macd);
+    fill_nan(r.signal);
+    return fill_nan(r.hist);
+  }
   const double kf = 2.0 / (fast + 1.0), af = 1.0 - kf;
   const double ks = 2.0 / (slow + 1.0), as = 1.0 - ks;
   const double kg = 2.0 / (signal + 1.0), ag = 1.0 - kg;
@@ -157,6 +184,9 @@ macd_result macd(const series& close, int fast, int slow, int signal) {
       fl = fl + e;
     }
   }
+  std::fill_n(r.macd.begin(), s0, nan);
+  std::fill_n(r.signal.begin(), std::min(g0, size), nan);
+  std::fill_n(r.hist.begin(), std::min(g0, size), nan);
   double fv = (fh + fl) / fast, sv = (sh + sl) / slow;
   double gh = 0, gl = 0, gv = 0;
   double* om = r.macd.data();
@@ -190,64 +220,97 @@ macd_result macd(const series& close, int fast, int slow, int signal) {
     og[t] = gv;
     oh[t] = m - gv;
   }
+}
+
+macd_result macd(const series& close, int fast, int slow, int signal) {
+  macd_result r;
+  macd_into(close, fast, slow, signal, r);
   return r;
 }
 
 // -- Bollinger ------------------------------------------------------------------------------
 
-bollinger_result bollinger(const series& close, int period, double k) {
+void bollinger_into(const series& close, int period, double k, bollinger_result& r) {
   const std::size_t size = close.size();
-  bollinger_result r{nans(size), nans(size), nans(size)};
-  if (period < 1)
-    return r;
+  r.upper.resize(size);
+  r.middle.resize(size);
+  r.lower.resize(size);
+  if (period < 1) {
+    fill_nan(r.upper);
+    fill_nan(r.middle);
+    return fill_nan(r.lower);
+  }
   const std::size_t n = static_cast<std::size_t>(period);
-  const double nd = period;
+  const double nd = period, inv_n = 1.0 / period;
   const double* x = close.data();
-  // Lane 0: the window sum of x; lane 1: the window sum of the exact squares x*x.
+  // Lane 0: the window sum of x; lane 1: the window sum of the exact squares x*x. The
+  // block buffers hold (lane 0, lane 1) pairs interleaved, so the serial loop moves whole
+  // two-lane registers.
   v2d hi = {0.0, 0.0}, lo = {0.0, 0.0};
-  alignas(64) double d1[block], e1[block], d2[block], e2[block];
-  alignas(64) double h1[block], l1[block], h2[block], l2[block];
+  alignas(64) double dd[2 * block], ee[2 * block], hh[2 * block], ll[2 * block];
+  double* __restrict ou = r.upper.data();
+  double* __restrict om = r.middle.data();
+  double* __restrict ol = r.lower.data();
   for (std::size_t t0 = 0; t0 < size; t0 += block) {
     const std::size_t m = std::min(block, size - t0);
-    for (std::size_t j = 0; j < m; ++j) {
+    // Per-bar, vectorisable: exact splits of x - x_old and of x^2 - x_old^2.
+    std::size_t j = 0;
+    for (; j < m; ++j) {
       const std::size_t t = t0 + j;
-      const double old = t >= n ? x[t - n] : 0.0;
+      if (t >= n)
+        break;
+      double p, q, e;
+      detail::two_sum(x[t], -0.0, dd[2 * j], ee[2 * j]);
+      detail::two_prod(x[t], x[t], p, q);
+      detail::two_sum(p, -0.0, dd[2 * j + 1], e);
+      ee[2 * j + 1] = e + (q - 0.0);
+    }
+    for (; j < m; ++j) {
+      const std::size_t t = t0 + j;
+      const double old = x[t - n];
       double p, q, po, qo, e;
-      detail::two_sum(x[t], -old, d1[j], e1[j]);
+      detail::two_sum(x[t], -old, dd[2 * j], ee[2 * j]);
       detail::two_prod(x[t], x[t], p, q);
       detail::two_prod(old, old, po, qo);
-      detail::two_sum(p, -po, d2[j], e);
-      e2[j] = e + (q - qo);
+      detail::two_sum(p, -po, dd[2 * j + 1], e);
+      ee[2 * j + 1] = e + (q - qo);
     }
-    for (std::size_t j = 0; j < m; ++j) {
-      const v2d d = {d1[j], d2[j]};
-      const v2d e = {e1[j], e2[j]};
+    // Serial: both compensated sums advance together in the two lanes of one register.
+    for (j = 0; j < m; ++j) {
+      v2d d, e;
+      std::memcpy(&d, dd + 2 * j, sizeof d);
+      std::memcpy(&e, ee + 2 * j, sizeof e);
       detail::window_step_pos(hi, lo, d, e);
-      h1[j] = hi[0];
-      h2[j] = hi[1];
-      l1[j] = lo[0];
-      l2[j] = lo[1];
+      std::memcpy(hh + 2 * j, &hi, sizeof hi);
+      std::memcpy(ll + 2 * j, &lo, sizeof lo);
     }
-    for (std::size_t j = 0; j < m; ++j) {
-      const std::size_t t = t0 + j;
-      if (t + 1 < n)
-        continue;
-      detail::bollinger_from(nd, k, h1[j], l1[j], h2[j], l2[j], r.upper[t], r.middle[t],
-                             r.lower[t]);
-    }
+    // Per-bar, vectorisable: the bands.
+    const std::size_t first = t0 + 1 >= n ? 0 : std::min(m, n - 1 - t0);
+    for (j = 0; j < first; ++j)
+      ou[t0 + j] = om[t0 + j] = ol[t0 + j] = nan;
+    for (j = first; j < m; ++j)
+      detail::bollinger_from(nd, inv_n, k, hh[2 * j], ll[2 * j], hh[2 * j + 1], ll[2 * j + 1],
+                             ou[t0 + j], om[t0 + j], ol[t0 + j]);
   }
+}
+
+bollinger_result bollinger(const series& close, int period, double k) {
+  bollinger_result r;
+  bollinger_into(close, period, k, r);
   return r;
 }
 
 // -- ATR / ADX ------------------------------------------------------------------------------
 
-series atr(const series& high, const series& low, const series& close, int period) {
+void atr_into(const series& high, const series& low, const series& close, int period,
+              series& out) {
   const std::size_t size = close.size();
-  series out = nans(size);
+  out.resize(size);
   if (period < 1 || high.size() != size || low.size() != size ||
       size <= static_cast<std::size_t>(period))
-    return out;
+    return fill_nan(out);
   const std::size_t n = static_cast<std::size_t>(period);
+  std::fill_n(out.begin(), n, nan);
   const double a = (period - 1.0) / period, b = 1.0 / period, nd = period;
   const double *h = high.data(), *l = low.data(), *c = close.data();
   double sum = 0.0;
@@ -265,6 +328,11 @@ series atr(const series& high, const series& low, const series& close, int perio
       o[j] = v;
     }
   }
+}
+
+series atr(const series& high, const series& low, const series& close, int period) {
+  series out;
+  atr_into(high, low, close, period, out);
   return out;
 }
 

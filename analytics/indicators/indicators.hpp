@@ -75,6 +75,19 @@ struct stoch_result {
 stoch_result stoch(const series& high, const series& low, const series& close,
                    int k_period = 14, int k_slow = 3, int d_period = 3);
 
+// -- the same, into caller-owned outputs ----------------------------------------------------
+// Identical results; the outputs are resized (not reallocated when already large enough), so
+// a caller that keeps them pays neither allocation nor first-touch page faults per call,
+// which on long series costs more than the indicator itself.
+
+void sma_into(const series& x, int period, series& out);
+void ema_into(const series& x, int period, series& out);
+void rsi_into(const series& close, int period, series& out);
+void macd_into(const series& close, int fast, int slow, int signal, macd_result& out);
+void bollinger_into(const series& close, int period, double k, bollinger_result& out);
+void atr_into(const series& high, const series& low, const series& close, int period,
+              series& out);
+
 /// Volume over its average of the previous `period` bars (first at index period; NaN when
 /// that average is 0).
 series relative_volume(const series& volume, int period = 20);

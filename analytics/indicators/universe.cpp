@@ -69,7 +69,7 @@ void universe_sma(const universe_panel& x, int period, universe_panel& out) {
     return;
   }
   const std::size_t n = static_cast<std::size_t>(period);
-  const double nd = period;
+  const double inv_n = 1.0 / period;
   alignas(64) double hi[chunk], lo[chunk];
   for (std::size_t s0 = 0; s0 < ns; s0 += chunk) {
     const std::size_t m = std::min(chunk, ns - s0);
@@ -84,7 +84,7 @@ void universe_sma(const universe_panel& x, int period, universe_panel& out) {
           double d, e;
           detail::two_sum(xr[s], -0.0, d, e);
           detail::window_step_pos(hi[s], lo[s], d, e);
-          o[s] = defined ? (hi[s] + lo[s]) / nd : nan;
+          o[s] = defined ? (hi[s] + lo[s]) * inv_n : nan;
         }
       } else {
         const double* __restrict xo = x.row(t - n) + s0;
@@ -92,7 +92,7 @@ void universe_sma(const universe_panel& x, int period, universe_panel& out) {
           double d, e;
           detail::two_sum(xr[s], -xo[s], d, e);
           detail::window_step_pos(hi[s], lo[s], d, e);
-          o[s] = (hi[s] + lo[s]) / nd;
+          o[s] = (hi[s] + lo[s]) * inv_n;
         }
       }
     }
@@ -301,7 +301,7 @@ void universe_bollinger(const universe_panel& close, int period, double k,
     return;
   }
   const std::size_t n = static_cast<std::size_t>(period);
-  const double nd = period;
+  const double nd = period, inv_n = 1.0 / period;
   alignas(64) double h1[chunk], l1[chunk], h2[chunk], l2[chunk];
   alignas(64) double zeros[chunk] = {};
   for (std::size_t s0 = 0; s0 < ns; s0 += chunk) {
@@ -332,7 +332,7 @@ void universe_bollinger(const universe_panel& close, int period, double k,
         continue;
       }
       for (std::size_t s = 0; s < m; ++s)
-        detail::bollinger_from(nd, k, h1[s], l1[s], h2[s], l2[s], ou[s], om[s], ol[s]);
+        detail::bollinger_from(nd, inv_n, k, h1[s], l1[s], h2[s], l2[s], ou[s], om[s], ol[s]);
     }
   }
 }

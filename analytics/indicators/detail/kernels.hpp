@@ -72,13 +72,22 @@ inline void window_step_any(T& hi, T& lo, T d, T e) {
 /// @param n       window length
 /// @param sxy_h,sxy_l  compensated window sum of the exact products x*y
 /// @param sx_h,sx_l, sy_h,sy_l  compensated window sums of x and y
+/// @tparam Pos    the sums are of non-negative data, so |hi| >= |lo| and the pairs can be
+///                renormalised with Fast2Sum (cheaper; used by the Bollinger bands)
+template <bool Pos = false>
 inline double dd_moment(double n, double sxy_h, double sxy_l, double sx_h, double sx_l,
                         double sy_h, double sy_l) {
   // Renormalise each pair so hi carries the rounded sum and lo the remainder.
   double a, al, x, xl, y, yl;
-  two_sum(sxy_h, sxy_l, a, al);
-  two_sum(sx_h, sx_l, x, xl);
-  two_sum(sy_h, sy_l, y, yl);
+  if constexpr (Pos) {
+    fast_two_sum(sxy_h, sxy_l, a, al);
+    fast_two_sum(sx_h, sx_l, x, xl);
+    fast_two_sum(sy_h, sy_l, y, yl);
+  } else {
+    two_sum(sxy_h, sxy_l, a, al);
+    two_sum(sx_h, sx_l, x, xl);
+    two_sum(sy_h, sy_l, y, yl);
+  }
   double ah, ae;
   two_prod(n, a, ah, ae);
   const double alo = ae + n * al;
@@ -115,15 +124,19 @@ inline double rsi_from(double g, double l) {
   return s == 0.0 ? 50.0 : 100.0 * g / s;
 }
 
-/// Bollinger bands from the compensated sums of x and x^2 over n values.
-inline void bollinger_from(double n, double k, double s1h, double s1l, double s2h,
-                           double s2l, double& upper, double& middle, double& lower) {
-  const double mean = (s1h + s1l) / n;
-  const double d = dd_moment(n, s2h, s2l, s1h, s1l, s1h, s1l);
-  const double sd = std::sqrt((d > 0.0 ? d : 0.0)) / n;
+/// Bollinger bands from the compensated sums of x and x^2 over n values (inv_n = 1/n):
+/// mean = S1/n, population variance = (n S2 - S1^2) / n^2 in double-double. Multiplying by
+/// the rounded 1/n instead of dividing costs at most an ulp and keeps the per-bar pass free
+/// of divisions; sma() uses the same expression, so the middle band equals the SMA.
+inline void bollinger_from(double n, double inv_n, double k, double s1h, double s1l,
+                           double s2h, double s2l, double& upper, double& middle,
+                           double& lower) {
+  const double mean = (s1h + s1l) * inv_n;
+  const double d = dd_moment<true>(n, s2h, s2l, s1h, s1l, s1h, s1l);
+  const double ksd = k * (std::sqrt((d > 0.0 ? d : 0.0)) * inv_n);
   middle = mean;
-  upper = mean + k * sd;
-  lower = mean - k * sd;
+  upper = mean + ksd;
+  lower = mean - ksd;
 }
 
 } // namespace sc::ind::detail

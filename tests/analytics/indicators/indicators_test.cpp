@@ -602,6 +602,23 @@ TEST_CASE("incremental states reproduce the batch form bit for bit", "[indicator
     CHECK(bit_identical(mb.signal, sg));
     CHECK(bit_identical(mb.hist, h));
   }
+  // The _into forms give the same numbers into reused (dirty, differently sized) outputs.
+  series dirty(7, 123.0);
+  sc::ind::sma_into(b.close, 20, dirty);
+  CHECK(bit_identical(dirty, sc::ind::sma(b.close, 20)));
+  sc::ind::ema_into(b.close, 20, dirty);
+  CHECK(bit_identical(dirty, sc::ind::ema(b.close, 20)));
+  sc::ind::rsi_into(b.close, 14, dirty);
+  CHECK(bit_identical(dirty, sc::ind::rsi(b.close, 14)));
+  sc::ind::atr_into(b.high, b.low, b.close, 14, dirty);
+  CHECK(bit_identical(dirty, sc::ind::atr(b.high, b.low, b.close, 14)));
+  sc::ind::macd_result mr{series(9, 1.0), series(N + 5, 2.0), series(3, 3.0)};
+  sc::ind::macd_into(b.close, 12, 26, 9, mr);
+  CHECK(bit_identical(mr.signal, sc::ind::macd(b.close, 12, 26, 9).signal));
+  CHECK(bit_identical(mr.hist, sc::ind::macd(b.close, 12, 26, 9).hist));
+  sc::ind::bollinger_result br{series(N, 1.0), series(N, 2.0), series(N, 3.0)};
+  sc::ind::bollinger_into(b.close, 20, 2.0, br);
+  CHECK(bit_identical(br.lower, sc::ind::bollinger(b.close, 20, 2.0).lower));
   // The remaining batch functions drive their state; check the state's own warm-up too.
   sc::ind::adx_state as(14);
   const series ab = sc::ind::adx(b.high, b.low, b.close, 14);
