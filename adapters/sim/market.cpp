@@ -142,6 +142,7 @@ constexpr double iv_ar = 0.97;                       ///< AR(1) of the log-IV st
 constexpr double iv_sigma = 0.15;                    ///< Stationary sd of the log-IV state.
 constexpr double iv_leverage = -0.5;                 ///< Corr(IV shock, idio return shock).
 constexpr double iv_market_power = 0.5;              ///< Stock IV ~ (market IV)^power.
+static_assert(iv_market_power == 0.5, "step() uses sqrt for the power");
 constexpr double vrp = 1.10;                         ///< Implied over realised vol.
 constexpr double iv_term_power = 0.4;                ///< ATM term-structure decay.
 
@@ -277,9 +278,6 @@ void market::impl::build_factors() {
   const double mix = (1 - pi_stress) * regime_vol_calm * regime_vol_calm
                      + pi_stress * regime_vol_stress * regime_vol_stress;
   const double k = std::sqrt(std::max(0.2 * sd * sd, sd * sd - jump_var) / (sd * sd * mix));
-  const double idio_mix = (1 - pi_stress) * idio_vol_calm * idio_vol_calm
-                          + pi_stress * idio_vol_stress * idio_vol_stress;
-  (void)idio_mix;
   stress.resize(size_t(G));
   m.resize(size_t(G));
   mvar.resize(size_t(G));
@@ -580,7 +578,7 @@ day_rec market::impl::step(const instrument& in, path_state& st, int g) const {
       st.ivx = iv_ar * st.ivx
                + std::sqrt(1 - iv_ar * iv_ar) * iv_sigma
                    * (iv_leverage * z_e + std::sqrt(1 - iv_leverage * iv_leverage) * z_iv);
-      iv30 = p.iv_level * std::pow(hvol[gi] / hbar, iv_market_power)
+      iv30 = p.iv_level * std::sqrt(hvol[gi] / hbar) // (market IV)^iv_market_power
              * std::exp(st.ivx - 0.5 * iv_sigma * iv_sigma);
       break;
     }
