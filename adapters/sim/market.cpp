@@ -406,7 +406,7 @@ void market::impl::build_stocks() {
       = std::round(f.float_shares * clamp(0.045 * std::exp(0.75 * rng.normal()), 0.003, 0.45));
     const bool profitable = rng.uniform() < k_profit_prob[si];
     const double pe_draw = clamp(17.0 * std::exp(0.5 * rng.normal()), 4.0, 150.0);
-    const double loss_draw = rng.uniform(0.02, 0.35);
+    const double loss_draw = rng.uniform(0.01, 0.25); // loss per share / price
     if (profitable)
       f.eps = std::max(0.01, std::round(price / pe_draw * 100) / 100);
     else
@@ -427,7 +427,9 @@ void market::impl::build_stocks() {
               + (k == syllables - 1 ? pick(nrng, k_codas) : "");
     root[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(root[0])));
     const double ul = nrng.uniform();
-    const size_t len = ul < 0.03 ? 2 : ul < 0.38 ? 3 : ul < 0.90 ? 4 : 5;
+    // Mostly four letters, like most small-cap listings (and rarer among real
+    // two- and three-letter symbols, which a sim ticker could otherwise shadow).
+    const size_t len = ul < 0.01 ? 2 : ul < 0.15 ? 3 : ul < 0.90 ? 4 : 5;
     std::string upper;
     for (char ch : root)
       upper += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
