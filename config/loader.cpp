@@ -695,6 +695,8 @@ void bind_filters(binder& b, filter_settings& f) {
   b.number("institutional_ownership_min", f.institutional_ownership_min, closed(0, 1));
   b.number("institutional_ownership_max", f.institutional_ownership_max, closed(0, 1));
   b.number("short_float_max", f.short_float_max, at_least(0));
+  b.boolean("reject_missing_fundamentals", f.reject_missing_fundamentals);
+  b.integer("min_history_bars", f.min_history_bars, 2, 20'000);
 }
 
 void bind_scanner_weights(binder& b, scanner_weights& w) {
@@ -714,6 +716,8 @@ void bind_scanner(binder& b, scanner_settings& s) {
   b.integer("history_days", s.history_days, 20, 20'000);
   b.string_list("watchlist", s.watchlist, symbol_check());
   b.string_list("patterns", s.patterns, identifier_check());
+  b.integer("threads", s.threads, 0, 256);
+  b.integer("correlation_days", s.correlation_days, 5, 20'000);
   b.table("filters", [&](binder& sub) { bind_filters(sub, s.filters); });
   b.table("weights", [&](binder& sub) { bind_scanner_weights(sub, s.weights); });
 }
@@ -921,6 +925,11 @@ void cross_checks(context& ctx, const settings& s) {
                                  ow.expected_return, ow.probability});
   check_pair(ctx, "risk.vix_low", s.risk.vix_low, "risk.vix_high", s.risk.vix_high);
   check_pair(ctx, "risk.vix_high", s.risk.vix_high, "risk.vix_crisis", s.risk.vix_crisis);
+  // The scanner cannot need more bars than it fetches.
+  check_pair(ctx, "scanner.filters.min_history_bars", s.scanner.filters.min_history_bars,
+             "scanner.history_days", s.scanner.history_days);
+  check_pair(ctx, "scanner.correlation_days", s.scanner.correlation_days,
+             "scanner.history_days", s.scanner.history_days);
   check_pair(ctx, "options.min_days", s.options.min_days, "options.max_days",
              s.options.max_days);
   check_duration_pair(ctx, "data.retry.base_delay", s.data.retry.base_delay,

@@ -58,6 +58,11 @@ struct filter_settings {
   double institutional_ownership_min = 0;
   double institutional_ownership_max = 1;
   double short_float_max = 0.5;      ///< Short interest / float shares.
+  /// Missing fundamentals (no record, or a NaN field a filter needs): true fails that
+  /// filter with reason "missing_<field>"; false skips the filter for that symbol.
+  bool reject_missing_fundamentals = true;
+  /// Fewer daily bars than this fail with "insufficient_history" (60-day return + 1).
+  int min_history_bars = 61;
 };
 
 struct scanner_weights {
@@ -77,6 +82,8 @@ struct scanner_settings {
   int history_days = 504;            ///< Daily bars fetched per symbol (2 years).
   std::vector<std::string> watchlist;
   std::vector<std::string> patterns = {"all"};
+  int threads = 0;                   ///< Scan worker threads (0 = all cores, 1 = caller only).
+  int correlation_days = 60;         ///< Daily returns correlated with holdings (fit factor).
   filter_settings filters;
   scanner_weights weights;
 };

@@ -36,7 +36,7 @@ std::string all(const std::vector<std::string>& lines) {
   X(trading.profit_target) X(trading.contracts_per_trade_max) X(trading.slippage)             \
   X(trading.fee_per_contract) X(trading.fee_per_share) X(trading.ledger_db)                   \
   X(scanner.interval) X(scanner.market_hours_only) X(scanner.top_n) X(scanner.history_days)   \
-  X(scanner.watchlist) X(scanner.patterns)     \
+  X(scanner.watchlist) X(scanner.patterns) X(scanner.threads) X(scanner.correlation_days)     \
   X(scanner.filters.price_min) X(scanner.filters.price_max) X(scanner.filters.avg_volume_min) \
   X(scanner.filters.dollar_volume_min) X(scanner.filters.revenue_growth_min)                  \
   X(scanner.filters.eps_growth_min) X(scanner.filters.pe_min) X(scanner.filters.pe_max)       \
@@ -44,6 +44,7 @@ std::string all(const std::vector<std::string>& lines) {
   X(scanner.filters.insider_ownership_min) X(scanner.filters.insider_ownership_max)           \
   X(scanner.filters.institutional_ownership_min)                                              \
   X(scanner.filters.institutional_ownership_max) X(scanner.filters.short_float_max)           \
+  X(scanner.filters.reject_missing_fundamentals) X(scanner.filters.min_history_bars)          \
   X(scanner.weights.momentum) X(scanner.weights.trend) X(scanner.weights.volume)              \
   X(scanner.weights.volatility) X(scanner.weights.fundamentals) X(scanner.weights.patterns)   \
   X(scanner.weights.portfolio_fit)                                                            \

@@ -330,7 +330,7 @@ vix_low = 30
 [data.sim]
 start_date = "2026-02-30"
 [scanner.filters]
-price_max = 1
+min_history_bars = 600
 [scanner]
 watchlist = ["ABCD", "abc"]
 )";
@@ -354,8 +354,8 @@ watchlist = ["ABCD", "abc"]
   CHECK(has(r.errors, "bad.toml:8: risk.vix_low: must be <= risk.vix_high (25), got 30"));
   CHECK(has(r.errors, "bad.toml:10: data.sim.start_date: must be a valid date YYYY-MM-DD, got "
                       "'2026-02-30'"));
-  CHECK(has(r.errors, "bad.toml:12: scanner.filters.price_max: must be >= "
-                      "scanner.filters.price_min (2), got 1"));
+  CHECK(has(r.errors, "bad.toml:12: scanner.filters.min_history_bars: must be <= "
+                      "scanner.history_days (504), got 600"));
   CHECK(has(r.errors, "bad.toml:14: scanner.watchlist[1]: must be a ticker symbol (1-12 of "
                       "A-Z, 0-9, '.', '-'), got 'abc'"));
 }
