@@ -17,8 +17,7 @@ constexpr unit_def units[] = {
 };
 
 bool fail(std::string* why, const char* what) {
-  if (why)
-    *why = what;
+  if (why) *why = what;
   return false;
 }
 
@@ -95,14 +94,12 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text,
 
 std::string format_duration(std::chrono::milliseconds d) {
   const int64_t ms = d.count();
-  if (ms == 0)
-    return "0s";
+  if (ms == 0) return "0s";
   // Largest exact unit first.
   constexpr unit_def order[] = {
       {"d", 86'400'000}, {"h", 3'600'000}, {"min", 60'000}, {"s", 1'000}, {"ms", 1}};
   for (const auto& u : order)
-    if (ms % u.ms == 0)
-      return std::to_string(ms / u.ms) + std::string(u.name);
+    if (ms % u.ms == 0) return std::to_string(ms / u.ms) + std::string(u.name);
   return std::to_string(ms) + "ms";
 }
 

@@ -23,7 +23,6 @@
 
 #include <unistd.h> // environ
 
-
 namespace sc::config {
 
 namespace {
@@ -51,8 +50,7 @@ std::string quote(std::string_view s) {
     else
       out += c;
   }
-  if (s.size() > max_shown)
-    out += "...";
+  if (s.size() > max_shown) out += "...";
   return out + "'";
 }
 
@@ -99,36 +97,27 @@ std::optional<std::string> suggest(std::string_view word,
   return best;
 }
 
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
-  if (auto s = suggest(word, candidates))
-    return " (did you mean '" + *s + "'?)";
+std::string did_you_mean(std::string_view word,
+                         const std::vector<std::string>& candidates) {
+  if (auto s = suggest(word, candidates)) return " (did you mean '" + *s + "'?)";
   return {};
 }
 
 /// How a wrong value is shown back to the user.
 std::string describe(const toml::node& n) {
-  if (auto v = n.as_integer())
-    return std::to_string(v->get());
+  if (auto v = n.as_integer()) return std::to_string(v->get());
   if (auto v = n.as_floating_point()) {
     std::string s = fmt_num(v->get());
-    if (s.find_first_of(".eE") == std::string::npos && std::isfinite(v->get()))
-      s += ".0";
+    if (s.find_first_of(".eE") == std::string::npos && std::isfinite(v->get())) s += ".0";
     return s;
   }
-  if (auto v = n.as_string())
-    return quote(v->get());
-  if (auto v = n.as_boolean())
-    return v->get() ? "true" : "false";
-  if (n.is_table())
-    return "a table";
-  if (n.is_array())
-    return "an array";
-  if (n.is_date())
-    return "a date";
-  if (n.is_time())
-    return "a time";
-  if (n.is_date_time())
-    return "a date-time";
+  if (auto v = n.as_string()) return quote(v->get());
+  if (auto v = n.as_boolean()) return v->get() ? "true" : "false";
+  if (n.is_table()) return "a table";
+  if (n.is_array()) return "an array";
+  if (n.is_date()) return "a date";
+  if (n.is_time()) return "a time";
+  if (n.is_date_time()) return "a date-time";
   return "a value of another type";
 }
 
@@ -141,8 +130,7 @@ bool valid_env_name(std::string_view s) {
 }
 
 bool valid_date(int y, int m, int d) {
-  if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1)
-    return false;
+  if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
   static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
@@ -150,11 +138,9 @@ bool valid_date(int y, int m, int d) {
 
 /// "YYYY-MM-DD" and a real calendar day.
 bool valid_date_text(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-')
-    return false;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (!std::isdigit(static_cast<unsigned char>(s[i])))
-      return false;
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
   auto num = [&](size_t at, size_t len) {
     int v = 0;
     std::from_chars(s.data() + at, s.data() + at + len, v);
@@ -170,8 +156,7 @@ bool is_loopback(std::string_view host) {
 
 /// Host names, IPv4 and IPv6 literals: no blanks, no scheme, no path.
 bool plausible_host(std::string_view s) {
-  if (s.empty() || s.size() > 253)
-    return false;
+  if (s.empty() || s.size() > 253) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
            c == ':' || c == '[' || c == ']' || c == '_';
@@ -206,28 +191,39 @@ struct range {
   std::string text() const {
     bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi);
     if (has_lo && has_hi)
-      return std::string(" in ") + (lo_open ? "(" : "[") + fmt_num(lo) + ", " + fmt_num(hi) +
-             (hi_open ? ")" : "]");
-    if (has_lo)
-      return std::string(lo_open ? " > " : " >= ") + fmt_num(lo);
-    if (has_hi)
-      return std::string(hi_open ? " < " : " <= ") + fmt_num(hi);
+      return std::string(" in ") + (lo_open ? "(" : "[") + fmt_num(lo) + ", " +
+             fmt_num(hi) + (hi_open ? ")" : "]");
+    if (has_lo) return std::string(lo_open ? " > " : " >= ") + fmt_num(lo);
+    if (has_hi) return std::string(hi_open ? " < " : " <= ") + fmt_num(hi);
     return "";
   }
 };
 
-range any() { return {}; }
-range closed(double lo, double hi) { return {lo, hi, false, false}; }
-range open_closed(double lo, double hi) { return {lo, hi, true, false}; }
-range open(double lo, double hi) { return {lo, hi, true, true}; }
-range at_least(double lo) { return {lo, std::numeric_limits<double>::infinity(), false, false}; }
-range above(double lo) { return {lo, std::numeric_limits<double>::infinity(), true, false}; }
+range any() {
+  return {};
+}
+range closed(double lo, double hi) {
+  return {lo, hi, false, false};
+}
+range open_closed(double lo, double hi) {
+  return {lo, hi, true, false};
+}
+range open(double lo, double hi) {
+  return {lo, hi, true, true};
+}
+range at_least(double lo) {
+  return {lo, std::numeric_limits<double>::infinity(), false, false};
+}
+range above(double lo) {
+  return {lo, std::numeric_limits<double>::infinity(), true, false};
+}
 
 /// Checks a string; returns "" when fine, else the "must ..." text.
 using string_check = std::function<std::string(const std::string&)>;
 
 string_check non_empty() {
-  return [](const std::string& s) { return s.empty() ? "must be a non-empty string" : ""; };
+  return
+      [](const std::string& s) { return s.empty() ? "must be a non-empty string" : ""; };
 }
 string_check anything() {
   return [](const std::string&) { return std::string(); };
@@ -247,16 +243,15 @@ struct schema_key {
 
 /// State shared by every binder of one load.
 struct context {
-  std::string file;                      ///< Name used in messages.
+  std::string file; ///< Name used in messages.
   std::vector<std::string> errors;
   std::map<std::string, std::string> origin; ///< Key -> layer label for upper layers.
   std::map<std::string, std::string> where;  ///< Key -> message prefix of its value.
-  std::vector<schema_key> schema;        ///< Filled in collect mode.
+  std::vector<schema_key> schema;            ///< Filled in collect mode.
 
   /// "file:12: " or "SMALLCAP_X: " or "file: ".
   std::string prefix(const std::string& path, const toml::node* n) const {
-    if (auto o = origin.find(path); o != origin.end())
-      return o->second + ": ";
+    if (auto o = origin.find(path); o != origin.end()) return o->second + ": ";
     if (n && n->source().begin.line > 0)
       return file + ":" + std::to_string(n->source().begin.line) + ": ";
     return file + ": ";
@@ -274,8 +269,7 @@ struct context {
         return;
       }
       auto cut = at.find_last_of(".[");
-      if (cut == std::string::npos)
-        break;
+      if (cut == std::string::npos) break;
       at.erase(cut);
     }
     errors.push_back(file + ": " + path + ": " + what);
@@ -290,10 +284,8 @@ public:
 
   void boolean(std::string_view key, bool& v) {
     const toml::node* n = begin(key, kind::boolean);
-    if (mode_ == mode::write)
-      tbl_->insert_or_assign(key, v);
-    if (!n)
-      return;
+    if (mode_ == mode::write) tbl_->insert_or_assign(key, v);
+    if (!n) return;
     if (auto b = n->as_boolean())
       v = b->get();
     else
@@ -303,13 +295,12 @@ public:
   template <class Int>
   void integer(std::string_view key, Int& v, int64_t lo, int64_t hi) {
     const toml::node* n = begin(key, kind::integer);
-    if (mode_ == mode::write)
-      tbl_->insert_or_assign(key, static_cast<int64_t>(v));
-    if (!n)
-      return;
+    if (mode_ == mode::write) tbl_->insert_or_assign(key, static_cast<int64_t>(v));
+    if (!n) return;
     constexpr int64_t i64_max = std::numeric_limits<int64_t>::max();
     constexpr int64_t type_max =
-        static_cast<uint64_t>(std::numeric_limits<Int>::max()) > static_cast<uint64_t>(i64_max)
+        static_cast<uint64_t>(std::numeric_limits<Int>::max()) >
+                static_cast<uint64_t>(i64_max)
             ? i64_max
             : static_cast<int64_t>(std::numeric_limits<Int>::max());
     hi = std::min(hi, type_max);
@@ -333,10 +324,8 @@ public:
 
   void number(std::string_view key, double& v, range r) {
     const toml::node* n = begin(key, kind::number);
-    if (mode_ == mode::write)
-      tbl_->insert_or_assign(key, v);
-    if (!n)
-      return;
+    if (mode_ == mode::write) tbl_->insert_or_assign(key, v);
+    if (!n) return;
     std::optional<double> x;
     if (auto i = n->as_integer())
       x = static_cast<double>(i->get());
@@ -352,13 +341,12 @@ public:
   void string(std::string_view key, std::string& v, const string_check& check,
               bool secret_like = false) {
     const toml::node* n = begin(key, kind::string);
-    if (mode_ == mode::write)
-      tbl_->insert_or_assign(key, v);
-    if (!n)
-      return;
+    if (mode_ == mode::write) tbl_->insert_or_assign(key, v);
+    if (!n) return;
     auto s = n->as_string();
     if (!s) {
-      fail(key, n, "must be a string, got " + (secret_like ? "another type" : describe(*n)));
+      fail(key, n,
+           "must be a string, got " + (secret_like ? "another type" : describe(*n)));
       return;
     }
     std::string why = check(s->get());
@@ -368,10 +356,10 @@ public:
       v = s->get();
   }
 
-  void choice(std::string_view key, std::string& v, const std::vector<std::string>& allowed) {
+  void choice(std::string_view key, std::string& v,
+              const std::vector<std::string>& allowed) {
     string(key, v, [&allowed](const std::string& s) -> std::string {
-      if (std::find(allowed.begin(), allowed.end(), s) != allowed.end())
-        return {};
+      if (std::find(allowed.begin(), allowed.end(), s) != allowed.end()) return {};
       std::string list;
       for (const auto& a : allowed)
         list += (list.empty() ? "'" : ", '") + a + "'";
@@ -386,10 +374,10 @@ public:
     string(
         key, v,
         [](const std::string& s) -> std::string {
-          if (s.empty() || valid_env_name(s))
-            return {};
+          if (s.empty() || valid_env_name(s)) return {};
           return "must be the NAME of an environment variable (letters, digits, '_'; not "
-                 "starting with a digit), or empty; the value is not shown in case it is a "
+                 "starting with a digit), or empty; the value is not shown in case it is "
+                 "a "
                  "key";
         },
         true);
@@ -398,18 +386,18 @@ public:
   /// A calendar date, as a TOML date (2026-01-02) or a string ("2026-01-02").
   void date(std::string_view key, std::string& v) {
     const toml::node* n = begin(key, kind::date);
-    if (mode_ == mode::write)
-      tbl_->insert_or_assign(key, v);
-    if (!n)
-      return;
+    if (mode_ == mode::write) tbl_->insert_or_assign(key, v);
+    if (!n) return;
     if (auto d = n->as_date()) {
       const toml::date& x = d->get();
       char buf[16];
-      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(x.year), int(x.month), int(x.day));
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(x.year), int(x.month),
+                    int(x.day));
       if (valid_date(x.year, x.month, x.day))
         v = buf;
       else
-        fail(key, n, "must be a date from 1900-01-01 to 9999-12-31, got " + std::string(buf));
+        fail(key, n,
+             "must be a date from 1900-01-01 to 9999-12-31, got " + std::string(buf));
     } else if (auto s = n->as_string(); s && valid_date_text(s->get())) {
       v = s->get();
     } else {
@@ -428,11 +416,11 @@ public:
     if (mode_ == mode::write)
       tbl_->insert_or_assign(
           key, format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(v)));
-    if (!n)
-      return;
-    const std::string allowed = std::string("must be a duration > 0 and <= 365d ('250ms', "
-                                            "'5s', '2min', '1h', '1d' or an integer of ") +
-                                unit + ")";
+    if (!n) return;
+    const std::string allowed =
+        std::string("must be a duration > 0 and <= 365d ('250ms', "
+                    "'5s', '2min', '1h', '1d' or an integer of ") +
+        unit + ")";
     constexpr int64_t max_ms = 365LL * 86'400'000;
     if (auto i = n->as_integer()) {
       int64_t ms = i->get();
@@ -460,8 +448,8 @@ public:
     }
     auto converted = std::chrono::duration_cast<dur>(*ms);
     if (std::chrono::duration_cast<std::chrono::milliseconds>(converted) != *ms) {
-      fail(key, n, std::string("must be a whole number of ") + unit + ", got " +
-                       quote(s->get()));
+      fail(key, n,
+           std::string("must be a whole number of ") + unit + ", got " + quote(s->get()));
       return;
     }
     v = converted;
@@ -477,8 +465,7 @@ public:
         a.push_back(s);
       tbl_->insert_or_assign(key, std::move(a));
     }
-    if (!n)
-      return;
+    if (!n) return;
     auto arr = n->as_array();
     if (!arr) {
       fail(key, n, "must be an array of strings, got " + describe(*n));
@@ -499,13 +486,11 @@ public:
         out.push_back(s->get());
       }
     }
-    if (good)
-      v = std::move(out);
+    if (good) v = std::move(out);
   }
 
   /// A nested table [prefix.key], bound by @p f.
-  template <class F>
-  void table(std::string_view key, F&& f) {
+  template <class F> void table(std::string_view key, F&& f) {
     known_.emplace_back(key);
     const std::string path = full(key);
     if (mode_ == mode::collect) {
@@ -521,8 +506,7 @@ public:
       return;
     }
     toml::node* n = tbl_ ? tbl_->get(key) : nullptr;
-    if (!n)
-      return;
+    if (!n) return;
     if (!n->is_table()) {
       ctx_.error(path, n, "must be a table, got " + describe(*n));
       return;
@@ -538,8 +522,7 @@ public:
   void table_array(std::string_view key, std::vector<T>& v, F&& f) {
     known_.emplace_back(key);
     const std::string path = full(key);
-    if (mode_ == mode::collect)
-      return; // not settable from the environment
+    if (mode_ == mode::collect) return; // not settable from the environment
     if (mode_ == mode::write) {
       toml::array a;
       for (auto& item : v) {
@@ -552,8 +535,7 @@ public:
       return;
     }
     toml::node* n = tbl_ ? tbl_->get(key) : nullptr;
-    if (!n)
-      return;
+    if (!n) return;
     ctx_.where[path] = ctx_.prefix(path, n);
     auto arr = n->as_array();
     if (!arr || !std::all_of(arr->begin(), arr->end(),
@@ -577,12 +559,10 @@ public:
 
   /// Read mode: refuses every key that no bind call asked for.
   void finish() {
-    if (mode_ != mode::read || !tbl_)
-      return;
+    if (mode_ != mode::read || !tbl_) return;
     for (auto&& [k, node] : *tbl_) {
       std::string name(k.str());
-      if (std::find(known_.begin(), known_.end(), name) != known_.end())
-        continue;
+      if (std::find(known_.begin(), known_.end(), name) != known_.end()) continue;
       std::string path = full(name);
       std::string hint = did_you_mean(name, known_);
       if (hint.empty() && known_.size() <= 8) {
@@ -614,11 +594,9 @@ private:
       ctx_.schema.push_back({full(key), k});
       return nullptr;
     }
-    if (mode_ != mode::read || !tbl_)
-      return nullptr;
+    if (mode_ != mode::read || !tbl_) return nullptr;
     const toml::node* n = tbl_->get(key);
-    if (n)
-      ctx_.where[full(key)] = ctx_.prefix(full(key), n);
+    if (n) ctx_.where[full(key)] = ctx_.prefix(full(key), n);
     return n;
   }
 
@@ -640,11 +618,10 @@ const std::vector<std::string> log_levels = {"trace", "debug",    "info", "warn"
 
 string_check symbol_check() {
   return [](const std::string& s) -> std::string {
-    bool ok = !s.empty() && s.size() <= 12 &&
-              std::all_of(s.begin(), s.end(), [](char c) {
-                return std::isupper(static_cast<unsigned char>(c)) ||
-                       std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-';
-              });
+    bool ok = !s.empty() && s.size() <= 12 && std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isupper(static_cast<unsigned char>(c)) ||
+             std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+    });
     return ok ? "" : "must be a ticker symbol (1-12 of A-Z, 0-9, '.', '-')";
   };
 }
@@ -652,9 +629,9 @@ string_check symbol_check() {
 string_check identifier_check() {
   return [](const std::string& s) -> std::string {
     bool ok = !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-                return std::islower(static_cast<unsigned char>(c)) ||
-                       std::isdigit(static_cast<unsigned char>(c)) || c == '_';
-              });
+      return std::islower(static_cast<unsigned char>(c)) ||
+             std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+    });
     return ok ? "" : "must be a lower-case name (a-z, 0-9, '_')";
   };
 }
@@ -738,7 +715,8 @@ void bind_options(binder& b, option_settings& o) {
   b.integer("min_days", o.min_days, 0, 3'650);
   b.integer("max_days", o.max_days, 0, 3'650);
   b.integer("min_volume", o.min_volume, 0, std::numeric_limits<int64_t>::max());
-  b.integer("min_open_interest", o.min_open_interest, 0, std::numeric_limits<int64_t>::max());
+  b.integer("min_open_interest", o.min_open_interest, 0,
+            std::numeric_limits<int64_t>::max());
   b.number("max_spread", o.max_spread, open_closed(0, 2));
   b.number("risk_free_rate", o.risk_free_rate, closed(-0.1, 0.5));
   b.string("iv_history_db", o.iv_history_db, non_empty());
@@ -769,8 +747,7 @@ void bind_source(binder& b, source_settings& s) {
   b.integer("priority", s.priority, 0, 1000);
   b.env_name("api_key_env", s.api_key_env);
   b.string("base_url", s.base_url, [](const std::string& u) -> std::string {
-    if (u.empty() || u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0)
-      return {};
+    if (u.empty() || u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0) return {};
     return "must be empty or start with http:// or https://";
   });
   b.duration("timeout", s.timeout);
@@ -782,9 +759,8 @@ void bind_source(binder& b, source_settings& s) {
 }
 
 void bind_data(binder& b, data_settings& d) {
-  b.table_array("sources", d.sources, [](binder& sub, source_settings& s) {
-    bind_source(sub, s);
-  });
+  b.table_array("sources", d.sources,
+                [](binder& sub, source_settings& s) { bind_source(sub, s); });
   b.table("cache", [&](binder& sub) {
     sub.duration("quotes", d.cache.quotes);
     sub.duration("bars", d.cache.bars);
@@ -822,14 +798,15 @@ void bind_data(binder& b, data_settings& d) {
 void bind_service(binder& b, service_settings& s) {
   b.string("node", s.node, [](const std::string& v) -> std::string {
     bool ok = !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](char c) {
-                return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-              });
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
     return ok ? "" : "must be a node name (1-64 of letters, digits, '-', '_')";
   });
   b.choice("log_level", s.log_level, log_levels);
   b.string("log_file", s.log_file, anything());
   b.string("bind_address", s.bind_address, [](const std::string& v) -> std::string {
-    return plausible_host(v) ? "" : "must be a host name or IP address (no scheme, no port)";
+    return plausible_host(v) ? ""
+                             : "must be a host name or IP address (no scheme, no port)";
   });
   b.integer("http_port", s.http_port, 1, 65535);
   b.env_name("api_token_env", s.api_token_env);
@@ -870,23 +847,23 @@ void bind_all(binder& b, settings& s) {
 // -- cross-field checks ---------------------------------------------------------------
 
 /// Reports a min > max pair at the key the user actually wrote (max if only it was).
-void check_pair(context& ctx, const std::string& lo_key, double lo, const std::string& hi_key,
-                double hi) {
-  if (lo <= hi)
-    return;
+void check_pair(context& ctx, const std::string& lo_key, double lo,
+                const std::string& hi_key, double hi) {
+  if (lo <= hi) return;
   if (ctx.given(lo_key) || !ctx.given(hi_key))
-    ctx.error_at(lo_key, "must be <= " + hi_key + " (" + fmt_num(hi) + "), got " + fmt_num(lo));
+    ctx.error_at(lo_key,
+                 "must be <= " + hi_key + " (" + fmt_num(hi) + "), got " + fmt_num(lo));
   else
-    ctx.error_at(hi_key, "must be >= " + lo_key + " (" + fmt_num(lo) + "), got " + fmt_num(hi));
+    ctx.error_at(hi_key,
+                 "must be >= " + lo_key + " (" + fmt_num(lo) + "), got " + fmt_num(hi));
 }
 
 template <class D>
-void check_duration_pair(context& ctx, const std::string& lo_key, D lo, const std::string& hi_key,
-                         D hi) {
+void check_duration_pair(context& ctx, const std::string& lo_key, D lo,
+                         const std::string& hi_key, D hi) {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
-  if (lo <= hi)
-    return;
+  if (lo <= hi) return;
   auto l = format_duration(duration_cast<milliseconds>(lo));
   auto h = format_duration(duration_cast<milliseconds>(hi));
   if (ctx.given(lo_key) || !ctx.given(hi_key))
@@ -895,12 +872,12 @@ void check_duration_pair(context& ctx, const std::string& lo_key, D lo, const st
     ctx.error_at(hi_key, "must be >= " + lo_key + " (" + l + "), got " + h);
 }
 
-void check_weights(context& ctx, const std::string& table, std::initializer_list<double> ws) {
+void check_weights(context& ctx, const std::string& table,
+                   std::initializer_list<double> ws) {
   double sum = 0;
   for (double w : ws)
     sum += w;
-  if (sum <= 0)
-    ctx.error_at(table, "weights must not all be zero (at least one > 0)");
+  if (sum <= 0) ctx.error_at(table, "weights must not all be zero (at least one > 0)");
 }
 
 void cross_checks(context& ctx, const settings& s) {
@@ -917,12 +894,12 @@ void cross_checks(context& ctx, const settings& s) {
              fp + "institutional_ownership_max", f.institutional_ownership_max);
   const auto& sw = s.scanner.weights;
   check_weights(ctx, "scanner.weights",
-                                 {sw.momentum, sw.trend, sw.volume, sw.volatility,
-                                  sw.fundamentals, sw.patterns, sw.portfolio_fit});
+                {sw.momentum, sw.trend, sw.volume, sw.volatility, sw.fundamentals,
+                 sw.patterns, sw.portfolio_fit});
   const auto& ow = s.options.weights;
   check_weights(ctx, "options.weights",
-                                {ow.moneyness, ow.time_value, ow.liquidity, ow.greeks, ow.iv,
-                                 ow.expected_return, ow.probability});
+                {ow.moneyness, ow.time_value, ow.liquidity, ow.greeks, ow.iv,
+                 ow.expected_return, ow.probability});
   check_pair(ctx, "risk.vix_low", s.risk.vix_low, "risk.vix_high", s.risk.vix_high);
   check_pair(ctx, "risk.vix_high", s.risk.vix_high, "risk.vix_crisis", s.risk.vix_crisis);
   // The scanner cannot need more bars than it fetches.
@@ -951,12 +928,11 @@ void cross_checks(context& ctx, const settings& s) {
     }
     auto [it, fresh] = first_seen.emplace(src[i].name, i);
     if (!fresh)
-      ctx.error_at(item + ".name", "duplicate source '" + src[i].name +
-                                       "' (already data.sources[" +
-                                       std::to_string(it->second) + "]); names must be unique");
+      ctx.error_at(item + ".name",
+                   "duplicate source '" + src[i].name + "' (already data.sources[" +
+                       std::to_string(it->second) + "]); names must be unique");
   }
-  if (!any_enabled)
-    ctx.error_at("data.sources", "at least one source must be enabled");
+  if (!any_enabled) ctx.error_at("data.sources", "at least one source must be enabled");
 
   // The HTTP API must not be open to the network without a token.
   if (!is_loopback(s.service.bind_address) && s.service.api_token_env.empty())
@@ -986,7 +962,8 @@ const std::vector<schema_key>& schema() {
 std::string env_var_for(const std::string& path) {
   std::string out = "SMALLCAP_";
   for (char c : path)
-    out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    out +=
+        c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -1033,15 +1010,14 @@ std::unique_ptr<toml::node> to_node(kind k, const std::string& text) {
     size_t start = 0;
     while (!trimmed.empty() && start <= trimmed.size()) {
       size_t comma = trimmed.find(',', start);
-      std::string item = trimmed.substr(start, comma == std::string::npos ? std::string::npos
-                                                                          : comma - start);
+      std::string item = trimmed.substr(
+          start, comma == std::string::npos ? std::string::npos : comma - start);
       while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())))
         item.pop_back();
       while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front())))
         item.erase(item.begin());
       arr->push_back(item);
-      if (comma == std::string::npos)
-        break;
+      if (comma == std::string::npos) break;
       start = comma + 1;
     }
     return arr;
@@ -1052,13 +1028,14 @@ std::unique_ptr<toml::node> to_node(kind k, const std::string& text) {
 
 /// Puts @p value at the dotted @p path, creating tables on the way. Returns false when
 /// the file has a non-table where a table belongs (the binder reports that itself).
-bool place(toml::table& root, const std::string& path, std::unique_ptr<toml::node> value) {
+bool place(toml::table& root, const std::string& path,
+           std::unique_ptr<toml::node> value) {
   toml::table* t = &root;
   size_t start = 0;
   for (;;) {
     size_t dot = path.find('.', start);
-    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos
-                                                                   : dot - start);
+    std::string part =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (dot == std::string::npos) {
       value->visit([&](auto&& v) { t->insert_or_assign(part, std::move(v)); });
       return true;
@@ -1068,8 +1045,7 @@ bool place(toml::table& root, const std::string& path, std::unique_ptr<toml::nod
       t->insert_or_assign(part, toml::table{});
       n = t->get(part);
     }
-    if (!n->is_table())
-      return false;
+    if (!n->is_table()) return false;
     t = n->as_table();
     start = dot + 1;
   }
@@ -1094,12 +1070,12 @@ void apply_upper_layers(toml::table& doc, context& ctx, const env_map& env,
   }
   const std::string prefix = "SMALLCAP_";
   for (const auto& [name, value] : env) {
-    if (name.compare(0, prefix.size(), prefix) != 0)
-      continue;
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
     auto it = by_var.find(name);
     if (it == by_var.end()) {
       // A warning, not an error: the name may be a key variable the config refers to.
-      unknown.push_back({name, name + ": not a setting, ignored" + did_you_mean(name, vars)});
+      unknown.push_back(
+          {name, name + ": not a setting, ignored" + did_you_mean(name, vars)});
       continue;
     }
     if (place(doc, it->second->path, to_node(it->second->k, value)))
@@ -1108,23 +1084,22 @@ void apply_upper_layers(toml::table& doc, context& ctx, const env_map& env,
   for (const auto& [path, value] : opts.overrides) {
     auto it = by_path.find(path);
     if (it == by_path.end()) {
-      ctx.errors.push_back("--set: " + path + ": unknown key" + did_you_mean(path, paths));
+      ctx.errors.push_back("--set: " + path + ": unknown key" +
+                           did_you_mean(path, paths));
       continue;
     }
-    if (place(doc, path, to_node(it->second->k, value)))
-      ctx.origin[path] = "--set";
+    if (place(doc, path, to_node(it->second->k, value))) ctx.origin[path] = "--set";
   }
 }
 
-std::vector<std::string> key_warnings_with(const settings& s,
-                                           const std::function<const char*(const char*)>& get) {
+std::vector<std::string>
+key_warnings_with(const settings& s, const std::function<const char*(const char*)>& get) {
   std::vector<std::string> out;
   bool any_usable = false;
   for (size_t i = 0; i < s.data.sources.size(); ++i) {
     const auto& src = s.data.sources[i];
     const std::string item = "data.sources[" + std::to_string(i) + "] (" + src.name + ")";
-    if (!src.enabled)
-      continue;
+    if (!src.enabled) continue;
     const char* v = src.api_key_env.empty() ? nullptr : get(src.api_key_env.c_str());
     const bool have = v && *v;
     if (requires_api_key(src.name) && src.api_key_env.empty()) {
@@ -1148,7 +1123,8 @@ std::vector<std::string> key_warnings_with(const settings& s,
   if (!s.service.api_token_env.empty()) {
     const char* v = get(s.service.api_token_env.c_str());
     if (!v || !*v)
-      out.push_back("service.api_token_env: environment variable " + s.service.api_token_env +
+      out.push_back("service.api_token_env: environment variable " +
+                    s.service.api_token_env +
                     " is not set; the HTTP API cannot check tokens");
   }
   return out;
@@ -1158,10 +1134,12 @@ std::vector<std::string> key_warnings_with(const settings& s,
 
 // -- public API -----------------------------------------------------------------------
 
-settings defaults() { return settings{}; }
+settings defaults() {
+  return settings{};
+}
 
 const std::vector<std::string>& known_sources() {
-  static const std::vector<std::string> names = {"sim",    "yahoo",  "polygon",
+  static const std::vector<std::string> names = {"sim",          "yahoo",  "polygon",
                                                  "alphavantage", "nasdaq", "replay"};
   return names;
 }
@@ -1171,17 +1149,14 @@ bool requires_api_key(std::string_view name) {
 }
 
 std::optional<std::string> api_key(const source_settings& source) {
-  if (source.api_key_env.empty())
-    return std::nullopt;
+  if (source.api_key_env.empty()) return std::nullopt;
   const char* v = std::getenv(source.api_key_env.c_str());
-  if (!v || !*v)
-    return std::nullopt;
+  if (!v || !*v) return std::nullopt;
   return std::string(v);
 }
 
 bool source_usable(const source_settings& source) {
-  if (!source.enabled)
-    return false;
+  if (!source.enabled) return false;
   return !requires_api_key(source.name) || api_key(source).has_value();
 }
 
@@ -1247,8 +1222,7 @@ load_result load_string(std::string_view text, const std::string& name,
     referenced.insert(src.api_key_env);
   referenced.insert(s.service.api_token_env);
   for (const auto& w : unknown_vars)
-    if (!referenced.count(w.var))
-      result.warnings.push_back(w.text);
+    if (!referenced.count(w.var)) result.warnings.push_back(w.text);
   auto keys = key_warnings_with(s, [&env](const char* n) -> const char* {
     auto it = env.find(n);
     return it == env.end() ? nullptr : it->second.c_str();
@@ -1257,11 +1231,10 @@ load_result load_string(std::string_view text, const std::string& name,
   if (s.data.sim.history_days < s.scanner.history_days)
     for (const auto& src : s.data.sources)
       if (src.name == "sim" && src.enabled)
-        result.warnings.push_back("data.sim.history_days (" +
-                                  std::to_string(s.data.sim.history_days) +
-                                  ") < scanner.history_days (" +
-                                  std::to_string(s.scanner.history_days) +
-                                  "): the simulated market cannot fill the scanner's window");
+        result.warnings.push_back(
+            "data.sim.history_days (" + std::to_string(s.data.sim.history_days) +
+            ") < scanner.history_days (" + std::to_string(s.scanner.history_days) +
+            "): the simulated market cannot fill the scanner's window");
   result.value = std::move(s);
   return result;
 }
@@ -1291,8 +1264,7 @@ std::string dump(const settings& s) {
   bind_all(b, copy);
   std::ostringstream out;
   out << "# Effective settings";
-  if (!s.source_file.empty())
-    out << " (from " << s.source_file << ")";
+  if (!s.source_file.empty()) out << " (from " << s.source_file << ")";
   out << ". API keys are read from the variables named by api_key_env, never shown.\n";
   out << toml::toml_formatter{doc} << "\n";
   return out.str();

@@ -2,8 +2,8 @@
 //
 // Layers, lowest to highest: the struct defaults, the TOML file, the environment
 // (SMALLCAP_<SECTION>_<KEY>, e.g. SMALLCAP_SERVICE_LOG_LEVEL=debug or
-// SMALLCAP_SCANNER_FILTERS_PRICE_MIN=5), then command-line overrides ("key=value" with the
-// full dotted key). Every layer is validated by the same rules.
+// SMALLCAP_SCANNER_FILTERS_PRICE_MIN=5), then command-line overrides ("key=value" with
+// the full dotted key). Every layer is validated by the same rules.
 //
 // Error format, one line each, all errors collected (never just the first):
 //   <file>:<line>: <dotted.key>: <what is wrong and what is allowed>

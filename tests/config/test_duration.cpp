@@ -34,7 +34,8 @@ TEST_CASE("malformed durations are refused with a reason", "[config][duration]")
   CHECK_FALSE(parse_duration("99999999999999999d", &why));
 }
 
-TEST_CASE("formatted durations use the largest exact unit and read back", "[config][duration]") {
+TEST_CASE("formatted durations use the largest exact unit and read back",
+          "[config][duration]") {
   CHECK(format_duration(300'000ms) == "5min");
   CHECK(format_duration(86'400'000ms) == "1d");
   CHECK(format_duration(90'000ms) == "90s");

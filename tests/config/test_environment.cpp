@@ -64,17 +64,20 @@ TEST_CASE("environment values are validated with the variable as the location",
                          {"SMALLCAP_SCANNER_MARKET_HOURS_ONLY", "yes"},
                          {"SMALLCAP_SCANNER_INTERVAL", "soon"}});
   CHECK(r.errors.size() == 5);
-  CHECK(has(r.errors, "SMALLCAP_SERVICE_LOG_LEVEL: service.log_level: must be one of 'trace', "
-                      "'debug', 'info', 'warn', 'error', 'critical', 'off', got 'loud'"));
+  CHECK(has(r.errors,
+            "SMALLCAP_SERVICE_LOG_LEVEL: service.log_level: must be one of 'trace', "
+            "'debug', 'info', 'warn', 'error', 'critical', 'off', got 'loud'"));
   CHECK(has(r.errors, "SMALLCAP_TRADING_POSITION_SIZE: trading.position_size: must be a "
                       "number in (0, 1], got -0.1"));
   CHECK(has(r.errors, "SMALLCAP_TRADING_MAX_POSITIONS: trading.max_positions: must be an "
                       "integer in [1, 1000] (no decimal point), got 2.5 (a float)"));
-  CHECK(has(r.errors, "SMALLCAP_SCANNER_MARKET_HOURS_ONLY: scanner.market_hours_only: must be "
-                      "true or false, got 'yes'"));
-  CHECK(has(r.errors, "SMALLCAP_SCANNER_INTERVAL: scanner.interval: must be a duration > 0 "
-                      "and <= 365d ('250ms', '5s', '2min', '1h', '1d' or an integer of "
-                      "seconds), got 'soon': expected a number"));
+  CHECK(has(r.errors,
+            "SMALLCAP_SCANNER_MARKET_HOURS_ONLY: scanner.market_hours_only: must be "
+            "true or false, got 'yes'"));
+  CHECK(has(r.errors,
+            "SMALLCAP_SCANNER_INTERVAL: scanner.interval: must be a duration > 0 "
+            "and <= 365d ('250ms', '5s', '2min', '1h', '1d' or an integer of "
+            "seconds), got 'soon': expected a number"));
 }
 
 TEST_CASE("an environment value replaces a wrong file value entirely", "[config][env]") {
@@ -90,8 +93,8 @@ TEST_CASE("unknown SMALLCAP variables are warnings with a suggestion", "[config]
 name = "polygon"
 api_key_env = "SMALLCAP_POLYGON_KEY"
 )";
-  auto r = load_env(text, {{"SMALLCAP_SERVICE_LOGLEVEL", "debug"},
-                           {"SMALLCAP_POLYGON_KEY", "k-123"}});
+  auto r = load_env(
+      text, {{"SMALLCAP_SERVICE_LOGLEVEL", "debug"}, {"SMALLCAP_POLYGON_KEY", "k-123"}});
   REQUIRE(r.ok());
   CHECK(has(r.warnings, "SMALLCAP_SERVICE_LOGLEVEL: not a setting, ignored (did you mean "
                         "'SMALLCAP_SERVICE_LOG_LEVEL'?)"));
@@ -112,8 +115,8 @@ TEST_CASE("command-line overrides win over the environment", "[config][env]") {
   CHECK(bad.errors.size() == 2);
   CHECK(has(bad.errors, "--set: service.log_lvl: unknown key (did you mean "
                         "'service.log_level'?)"));
-  CHECK(has(bad.errors,
-            "--set: trading.mode: must be one of 'paper', 'live', got 'real'"));
+  CHECK(
+      has(bad.errors, "--set: trading.mode: must be one of 'paper', 'live', got 'real'"));
 }
 
 TEST_CASE("every scalar key has one distinct variable name", "[config][env]") {
@@ -122,7 +125,8 @@ TEST_CASE("every scalar key has one distinct variable name", "[config][env]") {
   for (const auto& [key, var] : keys) {
     std::string expect = "SMALLCAP_";
     for (char c : key)
-      expect += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      expect +=
+          c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     CHECK(var == expect);
     vars.insert(var);
   }

@@ -54,7 +54,8 @@ position_size = -0.1
   CHECK(r.errors.size() == 3);
   CHECK(has(r.errors, "bad.toml:3: trading.position_sise: unknown key (did you mean "
                       "'position_size'?)"));
-  CHECK(has(r.errors, "bad.toml:4: trading.starting_cash: must be a number > 0, got 'lots'"));
+  CHECK(has(r.errors,
+            "bad.toml:4: trading.starting_cash: must be a number > 0, got 'lots'"));
   CHECK(has(r.errors,
             "bad.toml:6: trading.position_size: must be a number in (0, 1], got -0.1"));
   // Every message is a single line.
@@ -64,7 +65,8 @@ position_size = -0.1
   CHECK(r.value.trading.position_size == 0.02);
 }
 
-TEST_CASE("unknown sections are refused with a suggestion or the known names", "[config]") {
+TEST_CASE("unknown sections are refused with a suggestion or the known names",
+          "[config]") {
   const std::string text = R"([tradng]
 mode = "paper"
 
@@ -78,9 +80,11 @@ x = 1
   INFO(all(r.errors));
   CHECK(r.errors.size() == 3);
   CHECK(has(r.errors, "bad.toml:1: tradng: unknown key (did you mean 'trading'?)"));
-  CHECK(has(r.errors, "bad.toml:4: scanner.filtrs: unknown key (did you mean 'filters'?)"));
-  CHECK(has(r.errors, "bad.toml:7: zzz: unknown key (known keys: trading, scanner, options, "
-                      "risk, data, service, cluster)"));
+  CHECK(
+      has(r.errors, "bad.toml:4: scanner.filtrs: unknown key (did you mean 'filters'?)"));
+  CHECK(has(r.errors,
+            "bad.toml:7: zzz: unknown key (known keys: trading, scanner, options, "
+            "risk, data, service, cluster)"));
 }
 
 TEST_CASE("integer keys refuse floats; number keys accept integers", "[config]") {
@@ -97,13 +101,16 @@ min_volume = "10"
   auto r = load(text);
   INFO(all(r.errors));
   CHECK(r.errors.size() == 4);
-  CHECK(has(r.errors, "bad.toml:2: trading.max_positions: must be an integer in [1, 1000] "
-                      "(no decimal point), got 10.0 (a float)"));
-  CHECK(has(r.errors, "bad.toml:3: trading.contracts_per_trade_max: must be an integer in "
-                      "[1, 10000] (no decimal point), got 2.5 (a float)"));
+  CHECK(has(r.errors,
+            "bad.toml:2: trading.max_positions: must be an integer in [1, 1000] "
+            "(no decimal point), got 10.0 (a float)"));
+  CHECK(has(r.errors,
+            "bad.toml:3: trading.contracts_per_trade_max: must be an integer in "
+            "[1, 10000] (no decimal point), got 2.5 (a float)"));
   CHECK(has(r.errors, "bad.toml:7: service.http_port: must be an integer in [1, 65535], "
                       "got 70000"));
-  CHECK(has(r.errors, "bad.toml:9: options.min_volume: must be an integer >= 0, got '10'"));
+  CHECK(
+      has(r.errors, "bad.toml:9: options.min_volume: must be an integer >= 0, got '10'"));
   CHECK(r.value.trading.position_size == 1.0);
   CHECK(r.value.trading.stop_loss == 0.25);
 }
@@ -123,8 +130,9 @@ role = "analytic"
   CHECK(has(r.errors, "bad.toml:3: service.log_level: must be one of 'trace', 'debug', "
                       "'info', 'warn', 'error', 'critical', 'off', got 'verbose'"));
   CHECK(has(r.errors, "bad.toml:5: cluster.enabled: must be true or false, got 'yes'"));
-  CHECK(has(r.errors, "bad.toml:6: cluster.role: must be one of 'all', 'data', 'analytics', "
-                      "'portfolio' (did you mean 'analytics'?), got 'analytic'"));
+  CHECK(has(r.errors,
+            "bad.toml:6: cluster.role: must be one of 'all', 'data', 'analytics', "
+            "'portfolio' (did you mean 'analytics'?), got 'analytic'"));
 }
 
 TEST_CASE("durations accept unit strings and integers in the key's unit", "[config]") {
@@ -163,14 +171,16 @@ bars = "-1d"
   CHECK(b.errors.size() == 5);
   CHECK(has(b.errors, "bad.toml:2: scanner.interval: must be a whole number of seconds, "
                       "got '250ms'"));
-  const std::string allowed_s = "must be a duration > 0 and <= 365d ('250ms', '5s', '2min', "
-                                "'1h', '1d' or an integer of seconds)";
+  const std::string allowed_s =
+      "must be a duration > 0 and <= 365d ('250ms', '5s', '2min', "
+      "'1h', '1d' or an integer of seconds)";
   CHECK(has(b.errors, "bad.toml:4: service.cycle_interval: " + allowed_s + ", got 0"));
   CHECK(has(b.errors, "bad.toml:5: service.restart_window: " + allowed_s +
                           ", got '5m': 'm' is ambiguous, write 'min' or 'ms'"));
-  CHECK(has(b.errors, "bad.toml:6: service.restart_backoff: must be a duration > 0 and <= "
-                      "365d ('250ms', '5s', '2min', '1h', '1d' or an integer of "
-                      "milliseconds), got 1.5"));
+  CHECK(has(b.errors,
+            "bad.toml:6: service.restart_backoff: must be a duration > 0 and <= "
+            "365d ('250ms', '5s', '2min', '1h', '1d' or an integer of "
+            "milliseconds), got 1.5"));
   CHECK(has(b.errors, "bad.toml:8: data.cache.bars: " + allowed_s +
                           ", got '-1d': expected a number"));
 }
@@ -191,15 +201,19 @@ base_delay = "10s"
   INFO(all(r.errors));
   CHECK(r.errors.size() == 5);
   // market_cap_max kept its default (2e9): reported where the user wrote the minimum.
-  CHECK(has(r.errors, "bad.toml:2: trading.market_cap_min: must be <= trading.market_cap_max "
-                      "(2000000000), got 3000000000"));
+  CHECK(has(r.errors,
+            "bad.toml:2: trading.market_cap_min: must be <= trading.market_cap_max "
+            "(2000000000), got 3000000000"));
   CHECK(has(r.errors, "bad.toml:4: scanner.filters.price_min: must be <= "
                       "scanner.filters.price_max (10), got 50"));
-  CHECK(has(r.errors, "bad.toml:6: scanner.filters.pe_max: must be a number > 0, got -5"));
+  CHECK(
+      has(r.errors, "bad.toml:6: scanner.filters.pe_max: must be a number > 0, got -5"));
   // Only the maximum was written: reported at its line.
-  CHECK(has(r.errors, "bad.toml:8: options.max_days: must be >= options.min_days (7), got 3"));
-  CHECK(has(r.errors, "bad.toml:10: data.retry.base_delay: must be <= data.retry.max_delay "
-                      "(5s), got 10s"));
+  CHECK(has(r.errors,
+            "bad.toml:8: options.max_days: must be >= options.min_days (7), got 3"));
+  CHECK(has(r.errors,
+            "bad.toml:10: data.retry.base_delay: must be <= data.retry.max_delay "
+            "(5s), got 10s"));
 }
 
 TEST_CASE("weights must be non-negative and not all zero", "[config]") {
@@ -217,9 +231,11 @@ iv = -0.1
   auto r = load(text);
   INFO(all(r.errors));
   CHECK(r.errors.size() == 2);
-  CHECK(has(r.errors, "bad.toml:1: scanner.weights: weights must not all be zero (at least "
-                      "one > 0)"));
-  CHECK(has(r.errors, "bad.toml:10: options.weights.iv: must be a number >= 0, got -0.1"));
+  CHECK(has(r.errors,
+            "bad.toml:1: scanner.weights: weights must not all be zero (at least "
+            "one > 0)"));
+  CHECK(
+      has(r.errors, "bad.toml:10: options.weights.iv: must be a number >= 0, got -0.1"));
 }
 
 TEST_CASE("sources: known names, unique, at least one enabled", "[config]") {
@@ -239,17 +255,21 @@ per_minute = -5
   auto r = load(text);
   INFO(all(r.errors));
   CHECK(r.errors.size() == 5);
-  CHECK(has(r.errors, "bad.toml:2: data.sources[0].name: must be one of 'sim', 'yahoo', "
-                      "'polygon', 'alphavantage', 'nasdaq', 'replay' (did you mean 'yahoo'?), "
-                      "got 'yahooo'"));
+  CHECK(has(r.errors,
+            "bad.toml:2: data.sources[0].name: must be one of 'sim', 'yahoo', "
+            "'polygon', 'alphavantage', 'nasdaq', 'replay' (did you mean 'yahoo'?), "
+            "got 'yahooo'"));
   CHECK(has(r.errors, "bad.toml:7: data.sources[2].name: duplicate source 'sim' (already "
                       "data.sources[1]); names must be unique"));
-  CHECK(has(r.errors, "bad.toml:9: data.sources[2].priority: must be an integer in [0, 1000], "
-                      "got -1"));
-  CHECK(has(r.errors, "bad.toml:10: data.sources[2].colour: unknown key (known keys: name, "
-                      "enabled, priority, api_key_env, base_url, timeout, limits)"));
-  CHECK(has(r.errors, "bad.toml:12: data.sources[2].limits.per_minute: must be a number >= 0, "
-                      "got -5"));
+  CHECK(has(r.errors,
+            "bad.toml:9: data.sources[2].priority: must be an integer in [0, 1000], "
+            "got -1"));
+  CHECK(has(r.errors,
+            "bad.toml:10: data.sources[2].colour: unknown key (known keys: name, "
+            "enabled, priority, api_key_env, base_url, timeout, limits)"));
+  CHECK(has(r.errors,
+            "bad.toml:12: data.sources[2].limits.per_minute: must be a number >= 0, "
+            "got -5"));
   // A refused name is reported once, not again as missing.
   CHECK(all(r.errors).find("is required") == std::string::npos);
 }
@@ -303,8 +323,9 @@ limits = { per_minute = 5, per_day = 1000.5 }
   CHECK(s.limits.per_minute == 5);
   CHECK(s.limits.per_day == 1000.5);
   // POLY_KEY is not in the (empty) environment: a warning, not an error.
-  CHECK(has(r.warnings, "data.sources[0] (polygon): environment variable POLY_KEY is not set; "
-                        "the source is disabled"));
+  CHECK(has(r.warnings,
+            "data.sources[0] (polygon): environment variable POLY_KEY is not set; "
+            "the source is disabled"));
 }
 
 TEST_CASE("TOML syntax errors report file, line and column", "[config]") {
@@ -337,27 +358,31 @@ watchlist = ["ABCD", "abc"]
   auto r = load(text);
   INFO(all(r.errors));
   CHECK(r.errors.size() == 9);
-  CHECK(has(r.errors, "bad.toml:2: service.bind_address: binding to a non-loopback address "
-                      "requires service.api_token_env (the variable holding the API bearer "
-                      "token)"));
+  CHECK(has(r.errors,
+            "bad.toml:2: service.bind_address: binding to a non-loopback address "
+            "requires service.api_token_env (the variable holding the API bearer "
+            "token)"));
   CHECK(has(r.errors, "bad.toml:4: cluster.enabled: true requires cluster.port in "
                       "[1, 65535], got port 0"));
   // Reported in file order.
-  CHECK(std::is_sorted(r.errors.begin(), r.errors.end(), [](const std::string& a,
-                                                            const std::string& b) {
-    return std::stoi(a.substr(9)) < std::stoi(b.substr(9));
-  }));
+  CHECK(std::is_sorted(r.errors.begin(), r.errors.end(),
+                       [](const std::string& a, const std::string& b) {
+                         return std::stoi(a.substr(9)) < std::stoi(b.substr(9));
+                       }));
   CHECK(has(r.errors, "bad.toml:5: cluster.peers[1]: must be 'host:port', got 'node3'"));
   CHECK(has(r.errors, "bad.toml:5: cluster.peers[2]: must be 'host:port' with a port in "
                       "[1, 65535], got 'node4:99999'"));
-  CHECK(has(r.errors, "bad.toml:7: risk.var_confidence: must be a number in (0, 1), got 1"));
+  CHECK(has(r.errors,
+            "bad.toml:7: risk.var_confidence: must be a number in (0, 1), got 1"));
   CHECK(has(r.errors, "bad.toml:8: risk.vix_low: must be <= risk.vix_high (25), got 30"));
-  CHECK(has(r.errors, "bad.toml:10: data.sim.start_date: must be a valid date YYYY-MM-DD, got "
-                      "'2026-02-30'"));
+  CHECK(has(r.errors,
+            "bad.toml:10: data.sim.start_date: must be a valid date YYYY-MM-DD, got "
+            "'2026-02-30'"));
   CHECK(has(r.errors, "bad.toml:12: scanner.filters.min_history_bars: must be <= "
                       "scanner.history_days (504), got 600"));
-  CHECK(has(r.errors, "bad.toml:14: scanner.watchlist[1]: must be a ticker symbol (1-12 of "
-                      "A-Z, 0-9, '.', '-'), got 'abc'"));
+  CHECK(has(r.errors,
+            "bad.toml:14: scanner.watchlist[1]: must be a ticker symbol (1-12 of "
+            "A-Z, 0-9, '.', '-'), got 'abc'"));
 }
 
 TEST_CASE("all errors are collected, in order of the checks", "[config]") {

@@ -50,8 +50,9 @@ position_size = 7
   CHECK_FALSE(source_usable(polygon));
   auto w = key_warnings(r.value);
   REQUIRE(w.size() == 1);
-  CHECK(w[0] == "data.sources[0] (polygon): environment variable SC_TEST_POLYGON_KEY is not "
-                "set; the source is disabled");
+  CHECK(w[0] ==
+        "data.sources[0] (polygon): environment variable SC_TEST_POLYGON_KEY is not "
+        "set; the source is disabled");
   // yahoo needs no key, so the configuration still has a usable source.
   CHECK(source_usable(r.value.data.sources[1]));
 }
@@ -59,8 +60,8 @@ position_size = 7
 TEST_CASE("a key pasted in place of a variable name is refused without echoing it",
           "[config][secrets]") {
   const std::string text = "[[data.sources]]\nname = \"alphavantage\"\napi_key_env = \"" +
-                           secret + "-x\"\n[service]\napi_token_env = \"tok en " + secret +
-                           "\"\n";
+                           secret + "-x\"\n[service]\napi_token_env = \"tok en " +
+                           secret + "\"\n";
   load_options opts;
   opts.environment = std::map<std::string, std::string>{};
   auto r = load_string(text, "k.toml", opts);
@@ -78,15 +79,17 @@ TEST_CASE("a source that needs a key but names none is a warning", "[config][sec
   auto r = load_string("[[data.sources]]\nname = \"alphavantage\"\n", "k.toml", opts);
   REQUIRE(r.ok());
   REQUIRE(r.warnings.size() == 2);
-  CHECK(r.warnings[0] == "data.sources[0] (alphavantage): needs an API key but api_key_env is "
-                         "empty; the source is disabled");
-  CHECK(r.warnings[1] == "data.sources: no enabled source is usable; nothing will be fetched");
+  CHECK(r.warnings[0] ==
+        "data.sources[0] (alphavantage): needs an API key but api_key_env is "
+        "empty; the source is disabled");
+  CHECK(r.warnings[1] ==
+        "data.sources: no enabled source is usable; nothing will be fetched");
   CHECK_FALSE(source_usable(r.value.data.sources[0]));
 }
 
 TEST_CASE("known sources and which need keys", "[config][secrets]") {
-  CHECK(known_sources() == std::vector<std::string>{"sim", "yahoo", "polygon", "alphavantage",
-                                                    "nasdaq", "replay"});
+  CHECK(known_sources() == std::vector<std::string>{"sim", "yahoo", "polygon",
+                                                    "alphavantage", "nasdaq", "replay"});
   CHECK(requires_api_key("polygon"));
   CHECK(requires_api_key("alphavantage"));
   CHECK_FALSE(requires_api_key("yahoo"));
