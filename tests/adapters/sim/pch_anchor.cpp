@@ -1,1 +1,0 @@
-// Compiles the catch.hpp precompiled header that test_sim reuses (see CMakeLists.txt).
