@@ -1,3 +1,4 @@
+#include "analytics/indicators/indicators.hpp"
 #include "analytics/patterns/patterns.hpp"
 #include "analytics/scanner/scoring.hpp"
 #include "tests/analytics/scanner/synthetic.hpp"
@@ -284,4 +285,30 @@ TEST_CASE("fundamental inputs derive P/E and flag negative earnings") {
   scan::compute_fundamental_inputs(&f, 30, in2);
   CHECK(in2.negative_earnings);
   CHECK(std::isnan(in2.pe));
+}
+
+TEST_CASE("technical inputs equal the batch indicators over the whole history") {
+  // The scanner hands only the bars each last value needs to the indicators; over a
+  // long history the result must agree with the full-series computation.
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    auto b = test::make_bars("X", 504, 25, 0.0008, 0.03, 700'000, seed);
+    scan::raw_inputs in;
+    scan::compute_technical_inputs(b, nullptr, in);
+    const double rsi = ind::rsi(b.close, 14).back();
+    const double adx = ind::adx(b.high, b.low, b.close, 14).back();
+    const double hv = ind::hist_vol(b.close, 20).back();
+    const auto rv = ind::relative_volume(b.volume, 20);
+    const auto obv = ind::obv(b.close, b.volume);
+    const size_t n = b.size();
+    double avg = 0;
+    for (size_t i = n - 20; i < n; ++i)
+      avg += b.volume[i] / 20;
+    CHECK(in.rsi14 == Approx(rsi).epsilon(1e-9));
+    CHECK(in.adx14 == Approx(adx).epsilon(1e-7)); // smoothed twice: see wilder_bars
+    CHECK(in.hist_vol20 == Approx(hv).epsilon(1e-12));
+    CHECK(in.sma200 == Approx(ind::sma(b.close, 200).back()).epsilon(1e-12));
+    CHECK(in.rel_volume5 == Approx((rv[n - 1] + rv[n - 2] + rv[n - 3] + rv[n - 4] + rv[n - 5]) / 5)
+                              .epsilon(1e-12));
+    CHECK(in.obv_slope20 == Approx((obv[n - 1] - obv[n - 21]) / (20 * avg)).epsilon(1e-9));
+  }
 }
