@@ -43,8 +43,8 @@ struct reference {
   double avg_range = 0;
   double avg_body = 0;
   double avg_volume = 0;
-  int trend = 0;          ///< +1 up, -1 down, 0 neither (in the view's orientation).
-  double strength = 0;    ///< In [0,1].
+  int trend = 0;       ///< +1 up, -1 down, 0 neither (in the view's orientation).
+  double strength = 0; ///< In [0,1].
 };
 
 reference make_reference(const candle_view& w, size_t s) {
@@ -101,12 +101,10 @@ struct candle_ctx {
 /// One-bar patterns ending at i.
 void one_bar(const candle_ctx& x, size_t i) {
   const auto& w = x.w;
-  if (i < ref_bars + 6)
-    return;
+  if (i < ref_bars + 6) return;
   auto r = make_reference(w, i);
   double range = w.range(i), body = w.body(i);
-  if (!(range > 0) || !(range >= 0.5 * r.avg_range))
-    return;
+  if (!(range > 0) || !(range >= 0.5 * r.avg_range)) return;
   bool dojiish = body <= 0.1 * range;
   // Dragonfly doji / gravestone doji: doji body at the top of the range, lower shadow at
   // least 60% of the range, upper shadow at most 10%. Shape: lower shadow share (0.6..1).
@@ -127,19 +125,17 @@ void one_bar(const candle_ctx& x, size_t i) {
   // advance): small body (10%..35% of the range) in the top of the bar, lower shadow at
   // least twice the body, upper shadow at most 10% of the range, range at least 0.8 R.
   // Shape: lower shadow share of the range, 0 at 50%, 1 at 80% or more.
-  if (body <= 0.35 * range && w.lower(i) >= 2.0 * body && w.upper(i) <= 0.1 * range
-      && range >= 0.8 * r.avg_range) {
+  if (body <= 0.35 * range && w.lower(i) >= 2.0 * body && w.upper(i) <= 0.1 * range &&
+      range >= 0.8 * r.avg_range) {
     double shape = (w.lower(i) / range - 0.5) / 0.3;
     if (r.trend < 0) {
       int id = x.id(hammer, shooting_star);
-      if (x.m.test(id))
-        x.emit(id, +1, shape, r, true, i, i);
+      if (x.m.test(id)) x.emit(id, +1, shape, r, true, i, i);
     } else if (r.trend > 0) {
       int id = x.id(hanging_man, inverted_hammer);
       // A hanging man in an uptrend is bearish; its reflection, the inverted hammer in
       // a downtrend, is bullish.
-      if (x.m.test(id))
-        x.emit(id, -1, shape, r, true, i, i);
+      if (x.m.test(id)) x.emit(id, -1, shape, r, true, i, i);
     }
   }
 }
@@ -148,19 +144,17 @@ void one_bar(const candle_ctx& x, size_t i) {
 void two_bar(const candle_ctx& x, size_t i) {
   const auto& w = x.w;
   const size_t a = i - 1;
-  if (a < ref_bars + 6)
-    return;
+  if (a < ref_bars + 6) return;
   auto r = make_reference(w, a);
   if (r.trend >= 0)
     return; // every two-bar rule here is a reversal of a decline (in the view)
   // Bullish / bearish engulfing: a down bar (body >= 10% of R, not a doji) then an up
   // bar whose body covers it (open <= prior close, close >= prior open, larger body).
   // Shape: body ratio - 1, 1 at twice the prior body.
-  if (w.down(a) && w.up(i) && w.body(a) >= 0.1 * r.avg_range && w.op(i) <= w.cl(a)
-      && w.cl(i) >= w.op(a) && w.body(i) > w.body(a)) {
+  if (w.down(a) && w.up(i) && w.body(a) >= 0.1 * r.avg_range && w.op(i) <= w.cl(a) &&
+      w.cl(i) >= w.op(a) && w.body(i) > w.body(a)) {
     int id = x.id(bullish_engulfing, bearish_engulfing);
-    if (x.m.test(id))
-      x.emit(id, +1, w.body(i) / w.body(a) - 1.0, r, true, a, i);
+    if (x.m.test(id)) x.emit(id, +1, w.body(i) / w.body(a) - 1.0, r, true, a, i);
     return;
   }
   // Piercing line / dark cloud cover: a long down bar (body >= B) then an up bar opening
@@ -169,20 +163,18 @@ void two_bar(const candle_ctx& x, size_t i) {
   // rarely gap that far, so the open below the prior close is used.) Shape: how far past
   // the midpoint it closed, 0 at the midpoint, 1 at the prior open.
   double mid = 0.5 * (w.op(a) + w.cl(a));
-  if (w.down(a) && w.up(i) && w.body(a) >= r.avg_body && w.op(i) < w.cl(a)
-      && w.cl(i) > mid && w.cl(i) < w.op(a)) {
+  if (w.down(a) && w.up(i) && w.body(a) >= r.avg_body && w.op(i) < w.cl(a) &&
+      w.cl(i) > mid && w.cl(i) < w.op(a)) {
     int id = x.id(piercing_line, dark_cloud_cover);
-    if (x.m.test(id))
-      x.emit(id, +1, (w.cl(i) - mid) / (w.op(a) - mid), r, true, a, i);
+    if (x.m.test(id)) x.emit(id, +1, (w.cl(i) - mid) / (w.op(a) - mid), r, true, a, i);
     return;
   }
   // Bullish / bearish harami: a long down bar (body >= B) then a bar whose body lies
   // inside the prior body and is at most half as large. Shape: 1 - body / (half prior).
-  if (w.down(a) && w.body(a) >= r.avg_body && w.top(i) <= w.op(a)
-      && w.bottom(i) >= w.cl(a) && w.body(i) <= 0.5 * w.body(a)) {
+  if (w.down(a) && w.body(a) >= r.avg_body && w.top(i) <= w.op(a) &&
+      w.bottom(i) >= w.cl(a) && w.body(i) <= 0.5 * w.body(a)) {
     int id = x.id(bullish_harami, bearish_harami);
-    if (x.m.test(id))
-      x.emit(id, +1, 1.0 - w.body(i) / (0.5 * w.body(a)), r, true, a, i);
+    if (x.m.test(id)) x.emit(id, +1, 1.0 - w.body(i) / (0.5 * w.body(a)), r, true, a, i);
   }
 }
 
@@ -190,22 +182,19 @@ void two_bar(const candle_ctx& x, size_t i) {
 void three_bar(const candle_ctx& x, size_t i) {
   const auto& w = x.w;
   const size_t a = i - 2, b = i - 1;
-  if (a < ref_bars + 6)
-    return;
+  if (a < ref_bars + 6) return;
   auto r = make_reference(w, a);
   // Morning star / evening star (after a decline): a long down bar (body >= B), a small
   // star (body <= 30% of the first) whose body sits at or below the first close, then
   // an up bar closing above the midpoint of the first body. Shape: 0.5 x how far the
   // third close went from the midpoint to the first open + 0.5 x star smallness.
   double mid = 0.5 * (w.op(a) + w.cl(a));
-  if (r.trend < 0 && w.down(a) && w.body(a) >= r.avg_body
-      && w.body(b) <= 0.3 * w.body(a) && w.top(b) <= w.cl(a) && w.up(i)
-      && w.cl(i) > mid) {
+  if (r.trend < 0 && w.down(a) && w.body(a) >= r.avg_body &&
+      w.body(b) <= 0.3 * w.body(a) && w.top(b) <= w.cl(a) && w.up(i) && w.cl(i) > mid) {
     int id = x.id(morning_star, evening_star);
-    double shape = 0.5 * clamp01((w.cl(i) - mid) / (w.op(a) - mid))
-                   + 0.5 * (1.0 - w.body(b) / (0.3 * w.body(a)));
-    if (x.m.test(id))
-      x.emit(id, +1, shape, r, true, a, i);
+    double shape = 0.5 * clamp01((w.cl(i) - mid) / (w.op(a) - mid)) +
+                   0.5 * (1.0 - w.body(b) / (0.3 * w.body(a)));
+    if (x.m.test(id)) x.emit(id, +1, shape, r, true, a, i);
   }
   // Three white soldiers / three black crows: three up bars, each body >= 0.5 B, each
   // opening within the previous body and closing higher, each closing near its high
@@ -214,10 +203,11 @@ void three_bar(const candle_ctx& x, size_t i) {
   bool soldiers = true;
   double smallest = std::numeric_limits<double>::infinity();
   for (size_t j = a; j <= i && soldiers; ++j) {
-    soldiers = w.up(j) && w.body(j) >= 0.5 * r.avg_body
-               && w.upper(j) <= 0.25 * w.range(j);
+    soldiers =
+        w.up(j) && w.body(j) >= 0.5 * r.avg_body && w.upper(j) <= 0.25 * w.range(j);
     if (soldiers && j > a)
-      soldiers = w.op(j) >= w.op(j - 1) && w.op(j) <= w.cl(j - 1) && w.cl(j) > w.cl(j - 1);
+      soldiers =
+          w.op(j) >= w.op(j - 1) && w.op(j) <= w.cl(j - 1) && w.cl(j) > w.cl(j - 1);
     smallest = std::min(smallest, w.body(j));
   }
   if (soldiers) {
@@ -233,8 +223,8 @@ void detect_candles(const bar_series& bars, size_t from, const pattern_mask& m,
                     std::vector<pattern_match>& out) {
   const size_t n = usable_size(bars);
   for (double s : {1.0, -1.0}) {
-    candle_view w{bars.open.data(), bars.high.data(), bars.low.data(), bars.close.data(),
-                  bars.volume.data(), s};
+    candle_view w{bars.open.data(),  bars.high.data(),   bars.low.data(),
+                  bars.close.data(), bars.volume.data(), s};
     candle_ctx x{w, from, n, m, out};
     for (size_t i = std::max<size_t>(from, 2); i < n; ++i) {
       one_bar(x, i);

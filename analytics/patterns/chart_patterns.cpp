@@ -33,10 +33,15 @@ struct view {
 /// ATR with its undefined head filled by the first defined value, so that every bar
 /// has a scale for the prominence filter.
 std::vector<double> filled_atr(const bar_series& b, size_t n, int period) {
-  std::vector<double> h(b.high.begin(), b.high.begin() + n);
-  std::vector<double> l(b.low.begin(), b.low.begin() + n);
-  std::vector<double> c(b.close.begin(), b.close.begin() + n);
-  auto a = ind::atr(h, l, c, period);
+  std::vector<double> a;
+  if (b.high.size() == n && b.low.size() == n && b.close.size() == n) {
+    a = ind::atr(b.high, b.low, b.close, period);
+  } else { // ragged input: only the common prefix is read
+    std::vector<double> h(b.high.begin(), b.high.begin() + n);
+    std::vector<double> l(b.low.begin(), b.low.begin() + n);
+    std::vector<double> c(b.close.begin(), b.close.begin() + n);
+    a = ind::atr(h, l, c, period);
+  }
   a.resize(n, nan);
   double first = nan;
   for (double x : a)
@@ -48,22 +53,22 @@ std::vector<double> filled_atr(const bar_series& b, size_t n, int period) {
     // Too short for the ATR: use the mean high-low range instead.
     double s = 0;
     for (size_t i = 0; i < n; ++i)
-      s += h[i] - l[i];
+      s += b.high[i] - b.low[i];
     first = n ? s / static_cast<double>(n) : 0;
   }
   for (auto& x : a)
-    if (std::isnan(x))
-      x = first;
+    if (std::isnan(x)) x = first;
   return a;
 }
 
 std::vector<swing_point> swings_impl(const view& w, const std::vector<double>& atr,
                                      const swing_params& p) {
+  // (w is always the upright view.)
   std::vector<swing_point> out;
   const size_t n = w.n;
   const size_t k = static_cast<size_t>(std::max(1, p.k));
-  if (n < 2 * k + 1)
-    return out;
+  if (n < 2 * k + 1) return out;
+  out.reserve(n / (2 * k) + 2);
   auto threshold = [&](size_t i, double price) {
     return std::max(p.min_atr * atr[i], p.min_pct * std::abs(price));
   };
@@ -78,20 +83,21 @@ std::vector<swing_point> swings_impl(const view& w, const std::vector<double>& a
         top = c;
       return;
     }
-    if (std::abs(c.price - top.price) >= threshold(c.index, c.price))
-      out.push_back(c);
+    if (std::abs(c.price - top.price) >= threshold(c.index, c.price)) out.push_back(c);
   };
+  // Swings are found on the upright bars only (the reflected list is derived from
+  // them). The comparisons are combined without branching: on noisy data an early exit
+  // mispredicts about every other bar and costs more than doing all 4k compares.
+  const double* h = w.h;
+  const double* l = w.l;
   for (size_t i = k; i + k < n; ++i) {
-    double hi = w.hi(i), lo = w.lo(i);
+    const double hi = h[i], lo = l[i];
     bool is_high = true, is_low = true;
-    for (size_t j = i - k; j < i; ++j) {
-      is_high = is_high && hi > w.hi(j);
-      is_low = is_low && lo < w.lo(j);
+    for (size_t d = 1; d <= k; ++d) {
+      is_high &= (hi > h[i - d]) & (hi >= h[i + d]);
+      is_low &= (lo < l[i - d]) & (lo <= l[i + d]);
     }
-    for (size_t j = i + 1; j <= i + k; ++j) {
-      is_high = is_high && hi >= w.hi(j);
-      is_low = is_low && lo <= w.lo(j);
-    }
+    if (!(is_high | is_low)) continue;
     // An outside bar can be both; its close side decides which extreme came last.
     if (is_high && is_low) {
       if (w.cl(i) >= 0.5 * (hi + lo)) {
@@ -152,16 +158,14 @@ void find_breakouts(const context& x, int id) {
       rh = std::max(rh, x.w.hi(j));
       rl = std::min(rl, x.w.lo(j));
     }
-    if (!(x.w.cl(t) > rh))
-      continue;
+    if (!(x.w.cl(t) > rh)) continue;
     double avg = avg_volume_before(x.w.v, t, x.p.volume_period);
-    if (!(avg > 0) || !(x.w.v[t] >= x.p.volume_mult * avg))
-      continue;
+    if (!(avg > 0) || !(x.w.v[t] >= x.p.volume_mult * avg)) continue;
     double height = rh - rl;
     double tight = 1.0 - clamp01(height / std::abs(rh) / 0.30);
     double margin = clamp01((x.w.cl(t) - rh) / x.atr[t]);
-    x.emit(id, static_cast<int>(x.w.s), 0.5 * x.vol_score(t) + 0.25 * tight + 0.25 * margin,
-           rh + height, t - nb, t);
+    x.emit(id, static_cast<int>(x.w.s),
+           0.5 * x.vol_score(t) + 0.25 * tight + 0.25 * margin, rh + height, t - nb, t);
   }
 }
 
@@ -177,33 +181,30 @@ void find_double_bottoms(const context& x, int id) {
   const auto& sw = x.sw;
   for (size_t i = 0; i + 2 < sw.size(); ++i) {
     const auto &a = sw[i], &k = sw[i + 1], &b = sw[i + 2];
-    if (a.type != -1)
-      continue;
+    if (a.type != -1) continue;
     size_t gap = b.index - a.index;
-    if (gap < static_cast<size_t>(x.p.double_min_bars)
-        || gap > static_cast<size_t>(x.p.double_max_bars))
+    if (gap < static_cast<size_t>(x.p.double_min_bars) ||
+        gap > static_cast<size_t>(x.p.double_max_bars))
       continue;
-    if (b.index + x.p.confirm_max_bars < x.from)
-      continue;
+    if (b.index + x.p.confirm_max_bars < x.from) continue;
     double ref = 0.5 * (std::abs(a.price) + std::abs(b.price));
     double diff = std::abs(b.price - a.price) / ref;
-    if (diff > x.p.double_tolerance)
-      continue;
+    if (diff > x.p.double_tolerance) continue;
     double bottom = std::min(a.price, b.price);
     double floor = bottom - x.p.double_tolerance * std::abs(bottom);
     double neck = k.price;
     size_t last = std::min(x.w.n - 1, b.index + x.p.confirm_max_bars);
     for (size_t t = b.index + 1; t <= last; ++t) {
-      if (x.w.lo(t) < floor)
-        break;
+      if (x.w.lo(t) < floor) break;
       if (x.w.cl(t) > neck) {
         if (t >= x.from) {
           double l1 = static_cast<double>(k.index - a.index);
           double l2 = static_cast<double>(b.index - k.index);
           double sim = 1.0 - diff / x.p.double_tolerance;
           double sym = std::min(l1, l2) / std::max(l1, l2);
-          x.emit(id, static_cast<int>(x.w.s), 0.4 * sim + 0.3 * sym + 0.3 * x.vol_score(t),
-                 neck + (neck - bottom), a.index, t);
+          x.emit(id, static_cast<int>(x.w.s),
+                 0.4 * sim + 0.3 * sym + 0.3 * x.vol_score(t), neck + (neck - bottom),
+                 a.index, t);
         }
         break;
       }
@@ -226,38 +227,31 @@ void find_head_and_shoulders(const context& x, int id) {
   for (size_t i = 0; i + 4 < sw.size(); ++i) {
     const auto &ls = sw[i], &t1 = sw[i + 1], &hd = sw[i + 2], &t2 = sw[i + 3],
                &rs = sw[i + 4];
-    if (ls.type != +1)
-      continue;
-    if (rs.index + p.confirm_max_bars < x.from)
-      continue;
+    if (ls.type != +1) continue;
+    if (rs.index + p.confirm_max_bars < x.from) continue;
     double shoulder = std::max(ls.price, rs.price);
-    if (!(hd.price >= shoulder + p.head_min_excess * std::abs(shoulder)))
-      continue;
+    if (!(hd.price >= shoulder + p.head_min_excess * std::abs(shoulder))) continue;
     double sref = 0.5 * (std::abs(ls.price) + std::abs(rs.price));
     double sdiff = std::abs(ls.price - rs.price) / sref;
-    if (sdiff > p.shoulder_tolerance)
-      continue;
+    if (sdiff > p.shoulder_tolerance) continue;
     double d1 = static_cast<double>(hd.index - ls.index);
     double d2 = static_cast<double>(rs.index - hd.index);
     double sym = std::min(d1, d2) / std::max(d1, d2);
-    if (sym < p.hs_min_symmetry)
-      continue;
+    if (sym < p.hs_min_symmetry) continue;
     double slope = (t2.price - t1.price) / static_cast<double>(t2.index - t1.index);
     auto neck = [&](size_t t) {
       return t1.price + slope * (static_cast<double>(t) - static_cast<double>(t1.index));
     };
     double head_height = hd.price - neck(hd.index);
-    if (!(head_height > 0))
-      continue;
+    if (!(head_height > 0)) continue;
     size_t last = std::min(x.w.n - 1, rs.index + p.confirm_max_bars);
     for (size_t t = rs.index + 1; t <= last; ++t) {
-      if (x.w.hi(t) > hd.price)
-        break;
+      if (x.w.hi(t) > hd.price) break;
       if (x.w.cl(t) < neck(t)) {
         if (t >= x.from) {
           double flat = 1.0 - clamp01(std::abs(t2.price - t1.price) / head_height);
-          double conf = 0.35 * (1.0 - sdiff / p.shoulder_tolerance) + 0.25 * sym
-                        + 0.2 * flat + 0.2 * x.vol_score(t);
+          double conf = 0.35 * (1.0 - sdiff / p.shoulder_tolerance) + 0.25 * sym +
+                        0.2 * flat + 0.2 * x.vol_score(t);
           x.emit(id, -static_cast<int>(x.w.s), conf, neck(t) - head_height, ls.index, t);
         }
         break;
@@ -288,8 +282,7 @@ void find_flags(const context& x, int id) {
   for (size_t t = std::max(x.from, fmin + 2); t < w.n; ++t) {
     size_t lo_p1 = t > fmax + 1 ? t - fmax - 1 : 1;
     size_t hi_p1 = t - fmin - 1;
-    if (lo_p1 > hi_p1)
-      continue;
+    if (lo_p1 > hi_p1) continue;
     size_t p1 = hi_p1;
     for (size_t j = hi_p1 + 1; j-- > lo_p1;)
       if (w.hi(j) >= w.hi(p1)) // ties go to the earliest bar: where the pole ended
@@ -306,19 +299,15 @@ void find_flags(const context& x, int id) {
       fhi = std::max(fhi, w.hi(j));
       flo = std::min(flo, w.lo(j));
     }
-    if (!valid)
-      continue;
+    if (!valid) continue;
     size_t p0 = p1 - 1;
     for (size_t j = p1 >= pmax ? p1 - pmax : 0; j < p1; ++j)
-      if (w.lo(j) < w.lo(p0))
-        p0 = j;
+      if (w.lo(j) < w.lo(p0)) p0 = j;
     double pole = top - w.lo(p0);
     double gain = pole / std::abs(w.lo(p0));
-    if (!(gain >= p.pole_min_gain))
-      continue;
+    if (!(gain >= p.pole_min_gain)) continue;
     double allowed = p.flag_max_range * pole;
-    if (fhi - flo > allowed || top - flo > allowed)
-      continue;
+    if (fhi - flo > allowed || top - flo > allowed) continue;
     // Least squares of the flag's closes against the bar index (relative to p1).
     size_t len = t - p1 - 1;
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -330,14 +319,12 @@ void find_flags(const context& x, int id) {
     double den = nl * sxx - sx * sx;
     double b = den != 0 ? (nl * sxy - sx * sy) / den : 0;
     double a = (sy - b * sx) / nl;
-    if (b * nl > p.flag_max_rise * pole)
-      continue;
+    if (b * nl > p.flag_max_rise * pole) continue;
     double lift = -std::numeric_limits<double>::infinity();
     for (size_t j = p1 + 1; j < t; ++j)
       lift = std::max(lift, w.hi(j) - (a + b * static_cast<double>(j - p1)));
     double upper = a + b * static_cast<double>(t - p1) + lift;
-    if (!(w.cl(t) > upper))
-      continue;
+    if (!(w.cl(t) > upper)) continue;
     double vpole = 0, vflag = 0;
     for (size_t j = p0; j <= p1; ++j)
       vpole += w.v[j];
@@ -368,10 +355,8 @@ void find_ascending_triangles(const context& x, int id) {
   const auto& sw = x.sw;
   const auto& p = x.p;
   for (size_t last = 0; last < sw.size(); ++last) {
-    if (sw[last].type != +1)
-      continue;
-    if (sw[last].index + p.confirm_max_bars < x.from)
-      continue;
+    if (sw[last].type != +1) continue;
+    if (sw[last].index + p.confirm_max_bars < x.from) continue;
     double rmax = sw[last].price, rmin = rmax;
     double rise = p.flat_tolerance * std::abs(rmax);
     size_t first = last;
@@ -384,18 +369,15 @@ void find_ascending_triangles(const context& x, int id) {
       double h = sw[first - 2].price;
       double nmax = std::max(rmax, h), nmin = std::min(rmin, h);
       double lowp = sw[first - 1].price;
-      if ((nmax - nmin) / std::abs(nmax) > p.flat_tolerance)
-        break;
-      if (lows > 0 && !(lowp < earliest_low - rise))
-        break;
+      if ((nmax - nmin) / std::abs(nmax) > p.flat_tolerance) break;
+      if (lows > 0 && !(lowp < earliest_low - rise)) break;
       rmax = nmax, rmin = nmin;
       earliest_low = lowp;
       ++lows;
       ++touches;
       first -= 2;
     }
-    if (touches < 2)
-      continue;
+    if (touches < 2) continue;
     size_t start = sw[first].index;
     double base = earliest_low;
     if (first >= 1 && sw[first - 1].price < earliest_low - rise) {
@@ -406,18 +388,18 @@ void find_ascending_triangles(const context& x, int id) {
     double last_low = sw[last - 1].price;
     size_t stop = std::min(x.w.n - 1, sw[last].index + p.confirm_max_bars);
     for (size_t t = sw[last].index + 1; t <= stop; ++t) {
-      if (x.w.lo(t) < last_low)
-        break;
+      if (x.w.lo(t) < last_low) break;
       if (x.w.cl(t) > rmax) {
         // A higher low printed after the last touch and before the break also counts.
-        if (last + 1 < sw.size() && sw[last + 1].index < t
-            && sw[last + 1].price > last_low + rise)
+        if (last + 1 < sw.size() && sw[last + 1].index < t &&
+            sw[last + 1].price > last_low + rise)
           ++lows;
         if (lows >= 2 && t >= x.from) {
           double touch = touches >= 3 ? 1.0 : 0.5;
           double flat = 1.0 - (rmax - rmin) / std::abs(rmax) / p.flat_tolerance;
-          x.emit(id, static_cast<int>(x.w.s), 0.3 * touch + 0.4 * flat + 0.3 * x.vol_score(t),
-                 rmax + (rmax - base), start, t);
+          x.emit(id, static_cast<int>(x.w.s),
+                 0.3 * touch + 0.4 * flat + 0.3 * x.vol_score(t), rmax + (rmax - base),
+                 start, t);
         }
         break;
       }
@@ -432,8 +414,8 @@ void find_ascending_triangles(const context& x, int id) {
 // (R - lowest low between) in [cup_min_depth, cup_max_depth] x price, any swing high
 // inside the cup at least a quarter of the depth below the lower rim, and roundness (the
 // share of cup bars closing in the lower third of the depth; 1/3 for a V, ~0.58 for a
-// parabola, ~0.75 for a half circle) >= cup_min_roundness. The handle is the bars after R:
-// at least handle_min_bars, dipping at most handle_max_retrace x depth, and lasting at
+// parabola, ~0.75 for a half circle) >= cup_min_roundness. The handle is the bars after
+// R: at least handle_min_bars, dipping at most handle_max_retrace x depth, and lasting at
 // most max(5, half the cup); the first close above R confirms. Target: R + depth.
 // Confidence = 0.25 rim level (1 - |L - R| / tolerance) + 0.3 roundness (0 at a V,
 //            1 at a half circle) + 0.2 handle shallowness + 0.25 volume score.
@@ -442,50 +424,42 @@ void find_cups(const context& x, int id) {
   const auto& p = x.p;
   const auto& w = x.w;
   for (size_t i = 0; i < sw.size(); ++i) {
-    if (sw[i].type != +1)
-      continue;
+    if (sw[i].type != +1) continue;
     for (size_t j = i + 2; j < sw.size() && j <= i + 6; j += 2) {
       const auto &lr = sw[i], &rr = sw[j];
       size_t cup = rr.index - lr.index;
-      if (cup < static_cast<size_t>(p.cup_min_bars))
-        continue;
-      if (cup > static_cast<size_t>(p.cup_max_bars))
-        break;
+      if (cup < static_cast<size_t>(p.cup_min_bars)) continue;
+      if (cup > static_cast<size_t>(p.cup_max_bars)) break;
       size_t handle_max = std::max<size_t>(5, cup / 2);
-      if (rr.index + handle_max < x.from)
-        continue;
+      if (rr.index + handle_max < x.from) continue;
       double rref = 0.5 * (std::abs(lr.price) + std::abs(rr.price));
       double rdiff = std::abs(lr.price - rr.price) / rref;
-      if (rdiff > p.rim_tolerance)
-        continue;
+      if (rdiff > p.rim_tolerance) continue;
       double bottom = std::numeric_limits<double>::infinity();
       for (size_t t = lr.index + 1; t < rr.index; ++t)
         bottom = std::min(bottom, w.lo(t));
       double rim = rr.price;
       double depth = rim - bottom;
       double dfrac = depth / std::abs(rim);
-      if (!(dfrac >= p.cup_min_depth && dfrac <= p.cup_max_depth))
-        continue;
+      if (!(dfrac >= p.cup_min_depth && dfrac <= p.cup_max_depth)) continue;
       double inner_cap = std::min(lr.price, rr.price) - 0.25 * depth;
       bool bowl = true;
       for (size_t q = i + 2; q < j; q += 2)
         bowl = bowl && sw[q].price < inner_cap;
-      if (!bowl)
-        continue;
+      if (!bowl) continue;
       size_t low_third = 0;
       for (size_t t = lr.index; t <= rr.index; ++t)
         low_third += w.cl(t) <= bottom + depth / 3.0;
       double round = static_cast<double>(low_third) / static_cast<double>(cup + 1);
-      if (round < p.cup_min_roundness)
-        continue;
+      if (round < p.cup_min_roundness) continue;
       double handle_low = std::numeric_limits<double>::infinity();
       size_t stop = std::min(w.n - 1, rr.index + handle_max);
       for (size_t t = rr.index + 1; t <= stop; ++t) {
         if (w.cl(t) > rim) {
           size_t hbars = t - rr.index - 1;
           double hdepth = rim - handle_low;
-          if (hbars >= static_cast<size_t>(p.handle_min_bars) && hdepth > 0
-              && t >= x.from) {
+          if (hbars >= static_cast<size_t>(p.handle_min_bars) && hdepth > 0 &&
+              t >= x.from) {
             double level = 1.0 - rdiff / p.rim_tolerance;
             double rnd = clamp01((round - 1.0 / 3.0) / (0.75 - 1.0 / 3.0));
             double shallow = 1.0 - clamp01(hdepth / (p.handle_max_retrace * depth));
@@ -496,38 +470,40 @@ void find_cups(const context& x, int id) {
           break;
         }
         handle_low = std::min(handle_low, w.lo(t));
-        if (rim - handle_low > p.handle_max_retrace * depth)
-          break;
+        if (rim - handle_low > p.handle_max_retrace * depth) break;
       }
     }
   }
 }
 
-// -- golden / death cross ----------------------------------------------------------------
+// -- golden / death cross
+// ----------------------------------------------------------------
 //
 // Rule: SMA(fast) crosses above (below) SMA(slow) between bars t-1 and t.
 // Confidence = 0.4 price confirmation (close beyond both averages 1, beyond the slow one
 //            only 0.5) + 0.3 fast-average slope (1 at 0.2%/bar in the cross direction)
-//            + 0.3 slow-average slope (1 when flat or with the cross, 0 at 0.1%/bar against).
+//            + 0.3 slow-average slope (1 when flat or with the cross, 0 at 0.1%/bar
+//            against).
 void find_crosses(const bar_series& b, size_t n, const chart_params& p, size_t from,
                   const pattern_mask& m, std::vector<pattern_match>& out) {
-  if (n < static_cast<size_t>(p.cross_slow) + 1)
-    return;
-  std::vector<double> c(b.close.begin(), b.close.begin() + n);
+  if (n < static_cast<size_t>(p.cross_slow) + 1) return;
+  // A simple average only sees its window, so averaging the tail that the current bars
+  // (and the 5-bar slopes) need gives the same numbers as the whole series, faster.
+  const size_t need = static_cast<size_t>(std::max(p.cross_fast, p.cross_slow)) + 6;
+  const size_t base = from > need ? from - need : 0;
+  std::vector<double> c(b.close.begin() + base, b.close.begin() + n);
   auto f = ind::sma(c, p.cross_fast);
   auto s = ind::sma(c, p.cross_slow);
-  if (f.size() < n || s.size() < n)
-    return;
-  for (size_t t = std::max<size_t>(from, 1); t < n; ++t) {
-    if (std::isnan(f[t - 1]) || std::isnan(s[t - 1]))
-      continue;
+  if (f.size() < c.size() || s.size() < c.size()) return;
+  // t indexes the tail; bars are reported as base + t.
+  for (size_t t = std::max<size_t>(from - base, 1); t < c.size(); ++t) {
+    if (std::isnan(f[t - 1]) || std::isnan(s[t - 1])) continue;
     int dir = 0;
     if (f[t - 1] <= s[t - 1] && f[t] > s[t])
       dir = +1;
     else if (f[t - 1] >= s[t - 1] && f[t] < s[t])
       dir = -1;
-    if (dir == 0 || !m.test(dir > 0 ? golden_cross : death_cross))
-      continue;
+    if (dir == 0 || !m.test(dir > 0 ? golden_cross : death_cross)) continue;
     double d = dir;
     double price = (d * (c[t] - s[t]) > 0) ? (d * (c[t] - f[t]) > 0 ? 1.0 : 0.5) : 0.0;
     size_t back = std::min<size_t>(5, t);
@@ -541,13 +517,14 @@ void find_crosses(const bar_series& b, size_t n, const chart_params& p, size_t f
     x.direction = dir;
     x.confidence = clamp01(0.4 * price + 0.3 * fast_score + 0.3 * slow_score);
     x.target = nan;
-    x.start = t - 1;
-    x.end = t;
+    x.start = base + t - 1;
+    x.end = base + t;
     out.push_back(std::move(x));
   }
 }
 
-// -- Bollinger squeeze ---------------------------------------------------------------------
+// -- Bollinger squeeze
+// ---------------------------------------------------------------------
 //
 // Rule: the band width (upper - lower) / middle at t is the lowest of the last
 // squeeze_lookback bars (t included). Direction neutral: a squeeze precedes a move,
@@ -556,19 +533,21 @@ void find_crosses(const bar_series& b, size_t n, const chart_params& p, size_t f
 void find_squeezes(const bar_series& b, size_t n, const chart_params& p, size_t from,
                    std::vector<pattern_match>& out) {
   const size_t look = static_cast<size_t>(std::max(2, p.squeeze_lookback));
-  if (n < look + static_cast<size_t>(p.bb_period))
-    return;
-  std::vector<double> c(b.close.begin(), b.close.begin() + n);
+  if (n < look + static_cast<size_t>(p.bb_period)) return;
+  // The bands only see their window: computing them over the tail the current bars'
+  // lookback needs gives the whole series' numbers at a fraction of the cost.
+  const size_t need = look + static_cast<size_t>(std::max(1, p.bb_period));
+  const size_t base = from > need ? from - need : 0;
+  std::vector<double> c(b.close.begin() + base, b.close.begin() + n);
   auto bb = ind::bollinger(c, p.bb_period, p.bb_k);
-  if (bb.upper.size() < n)
-    return;
+  if (bb.upper.size() < c.size()) return;
   auto width = [&](size_t t) {
+    t -= base;
     return (bb.upper[t] - bb.lower[t]) / std::abs(bb.middle[t]);
   };
   for (size_t t = std::max(from, look - 1); t < n; ++t) {
     double wt = width(t);
-    if (std::isnan(wt))
-      continue;
+    if (std::isnan(wt)) continue;
     bool lowest = true;
     double sum = 0;
     for (size_t j = t + 1 - look; j <= t && lowest; ++j) {
@@ -576,8 +555,7 @@ void find_squeezes(const bar_series& b, size_t n, const chart_params& p, size_t 
       lowest = !std::isnan(wj) && wt <= wj;
       sum += wj;
     }
-    if (!lowest)
-      continue;
+    if (!lowest) continue;
     double mean = sum / static_cast<double>(look);
     pattern_match x;
     x.name = pattern_names[bollinger_squeeze];
@@ -600,33 +578,36 @@ bool any_swing_pattern(const pattern_mask& m, int upright, int reflected) {
 void detect_chart(const bar_series& bars, const chart_params& p, const pattern_mask& m,
                   std::vector<pattern_match>& out) {
   const size_t n = usable_size(bars);
-  if (n == 0)
-    return;
-  const size_t from
-    = p.whole_history ? 0 : (n > p.recent_bars ? n - std::max<size_t>(1, p.recent_bars) : 0);
-  const bool need_bars = any_swing_pattern(m, breakout, breakdown)
-                         || any_swing_pattern(m, bull_flag, bear_flag)
-                         || any_swing_pattern(m, ascending_triangle, descending_triangle)
-                         || any_swing_pattern(m, double_bottom, double_top)
-                         || any_swing_pattern(m, head_and_shoulders,
-                                              inverse_head_and_shoulders)
-                         || m.test(cup_and_handle);
+  if (n == 0) return;
+  const size_t from =
+      p.whole_history ? 0
+                      : (n > p.recent_bars ? n - std::max<size_t>(1, p.recent_bars) : 0);
+  const bool need_swings =
+      any_swing_pattern(m, ascending_triangle, descending_triangle) ||
+      any_swing_pattern(m, double_bottom, double_top) ||
+      any_swing_pattern(m, head_and_shoulders, inverse_head_and_shoulders) ||
+      m.test(cup_and_handle);
+  const bool need_atr = need_swings || any_swing_pattern(m, breakout, breakdown);
+  const bool need_bars = need_atr || any_swing_pattern(m, bull_flag, bear_flag);
   if (need_bars) {
-    auto atr = filled_atr(bars, n, p.swings.atr_period);
-    view up{bars.high.data(), bars.low.data(), bars.close.data(), bars.volume.data(), n, 1};
+    std::vector<double> atr;
+    if (need_atr) atr = filled_atr(bars, n, p.swings.atr_period);
+    view up{
+        bars.high.data(), bars.low.data(), bars.close.data(), bars.volume.data(), n, 1};
     view down = up;
     down.s = -1;
-    auto sw_up = swings_impl(up, atr, p.swings);
-    std::vector<swing_point> sw_down(sw_up);
-    for (auto& s : sw_down)
-      s.type = -s.type, s.price = -s.price;
+    std::vector<swing_point> sw_up, sw_down;
+    if (need_swings) {
+      sw_up = swings_impl(up, atr, p.swings);
+      sw_down = sw_up;
+      for (auto& s : sw_down)
+        s.type = -s.type, s.price = -s.price;
+    }
     const context xs[2] = {{p, up, sw_up, atr, from, out},
                            {p, down, sw_down, atr, from, out}};
     for (const auto& x : xs) {
-      if (m.test(x.id(breakout, breakdown)))
-        find_breakouts(x, x.id(breakout, breakdown));
-      if (m.test(x.id(bull_flag, bear_flag)))
-        find_flags(x, x.id(bull_flag, bear_flag));
+      if (m.test(x.id(breakout, breakdown))) find_breakouts(x, x.id(breakout, breakdown));
+      if (m.test(x.id(bull_flag, bear_flag))) find_flags(x, x.id(bull_flag, bear_flag));
       if (m.test(x.id(ascending_triangle, descending_triangle)))
         find_ascending_triangles(x, x.id(ascending_triangle, descending_triangle));
       if (m.test(x.id(double_bottom, double_top)))
@@ -634,24 +615,20 @@ void detect_chart(const bar_series& bars, const chart_params& p, const pattern_m
       if (m.test(x.id(head_and_shoulders, inverse_head_and_shoulders)))
         find_head_and_shoulders(x, x.id(head_and_shoulders, inverse_head_and_shoulders));
     }
-    if (m.test(cup_and_handle))
-      find_cups(xs[0], cup_and_handle);
+    if (m.test(cup_and_handle)) find_cups(xs[0], cup_and_handle);
   }
-  if (m.test(golden_cross) || m.test(death_cross))
-    find_crosses(bars, n, p, from, m, out);
-  if (m.test(bollinger_squeeze))
-    find_squeezes(bars, n, p, from, out);
+  if (m.test(golden_cross) || m.test(death_cross)) find_crosses(bars, n, p, from, m, out);
+  if (m.test(bollinger_squeeze)) find_squeezes(bars, n, p, from, out);
 }
 
 } // namespace detail
 
 std::vector<swing_point> find_swings(const bar_series& bars, const swing_params& p) {
   const size_t n = detail::usable_size(bars);
-  if (n == 0)
-    return {};
+  if (n == 0) return {};
   auto atr = detail::filled_atr(bars, n, p.atr_period);
-  detail::view up{bars.high.data(), bars.low.data(), bars.close.data(),
-                  bars.volume.data(), n, 1};
+  detail::view up{
+      bars.high.data(), bars.low.data(), bars.close.data(), bars.volume.data(), n, 1};
   return detail::swings_impl(up, atr, p);
 }
 

@@ -56,8 +56,8 @@ extern const char* const pattern_names[pattern_count];
 
 /// The number of bars every OHLCV array has (the shortest array wins).
 inline size_t usable_size(const bar_series& b) {
-  return std::min({b.open.size(), b.high.size(), b.low.size(), b.close.size(),
-                   b.volume.size()});
+  return std::min(
+      {b.open.size(), b.high.size(), b.low.size(), b.close.size(), b.volume.size()});
 }
 
 inline double clamp01(double x) {
@@ -67,8 +67,7 @@ inline double clamp01(double x) {
 /// Mean volume of the `period` bars before `t` (fewer near the start); NaN at t = 0.
 inline double avg_volume_before(const double* v, size_t t, int period) {
   size_t lo = t > static_cast<size_t>(period) ? t - period : 0;
-  if (t == lo)
-    return nan;
+  if (t == lo) return nan;
   double s = 0;
   for (size_t i = lo; i < t; ++i)
     s += v[i];
@@ -80,8 +79,7 @@ inline double avg_volume_before(const double* v, size_t t, int period) {
 /// break still counts but scores lower.
 inline double volume_score(const double* v, size_t t, int period, double mult) {
   double avg = avg_volume_before(v, t, period);
-  if (!(avg > 0))
-    return 0;
+  if (!(avg > 0)) return 0;
   return clamp01((v[t] / avg - 1.0) / (2.0 * (std::max(mult, 1.01) - 1.0)));
 }
 

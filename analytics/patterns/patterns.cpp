@@ -6,37 +6,37 @@ namespace sc::patterns {
 namespace detail {
 
 const char* const pattern_names[pattern_count] = {
-  "breakout",
-  "breakdown",
-  "bull_flag",
-  "bear_flag",
-  "ascending_triangle",
-  "descending_triangle",
-  "double_bottom",
-  "double_top",
-  "cup_and_handle",
-  "head_and_shoulders",
-  "inverse_head_and_shoulders",
-  "golden_cross",
-  "death_cross",
-  "bollinger_squeeze",
-  "bullish_engulfing",
-  "bearish_engulfing",
-  "hammer",
-  "hanging_man",
-  "inverted_hammer",
-  "shooting_star",
-  "doji",
-  "dragonfly_doji",
-  "gravestone_doji",
-  "morning_star",
-  "evening_star",
-  "three_white_soldiers",
-  "three_black_crows",
-  "piercing_line",
-  "dark_cloud_cover",
-  "bullish_harami",
-  "bearish_harami",
+    "breakout",
+    "breakdown",
+    "bull_flag",
+    "bear_flag",
+    "ascending_triangle",
+    "descending_triangle",
+    "double_bottom",
+    "double_top",
+    "cup_and_handle",
+    "head_and_shoulders",
+    "inverse_head_and_shoulders",
+    "golden_cross",
+    "death_cross",
+    "bollinger_squeeze",
+    "bullish_engulfing",
+    "bearish_engulfing",
+    "hammer",
+    "hanging_man",
+    "inverted_hammer",
+    "shooting_star",
+    "doji",
+    "dragonfly_doji",
+    "gravestone_doji",
+    "morning_star",
+    "evening_star",
+    "three_white_soldiers",
+    "three_black_crows",
+    "piercing_line",
+    "dark_cloud_cover",
+    "bullish_harami",
+    "bearish_harami",
 };
 
 void merge_overlaps(std::vector<pattern_match>& xs) {
@@ -48,8 +48,7 @@ void merge_overlaps(std::vector<pattern_match>& xs) {
   for (auto& x : xs) {
     if (!kept.empty() && kept.back().name == x.name && x.start <= kept.back().end) {
       // Same pattern seen again over overlapping bars: one report, the better fit.
-      if (x.confidence > kept.back().confidence)
-        kept.back() = std::move(x);
+      if (x.confidence > kept.back().confidence) kept.back() = std::move(x);
       continue;
     }
     kept.push_back(std::move(x));
@@ -97,7 +96,8 @@ std::vector<pattern_match> detect_chart_patterns(const bar_series& bars,
 
 std::vector<pattern_match> detect_candles(const bar_series& bars, size_t lookback_bars) {
   std::vector<pattern_match> out;
-  detail::detect_candles(bars, detail::candle_from(detail::usable_size(bars), lookback_bars),
+  detail::detect_candles(bars,
+                         detail::candle_from(detail::usable_size(bars), lookback_bars),
                          detail::candle_mask(), out);
   detail::sort_by_end(out);
   return out;
@@ -111,8 +111,7 @@ std::vector<pattern_match> detect_all(const bar_series& bars, const detect_param
       break;
     }
     for (int i = 0; i < detail::pattern_count; ++i)
-      if (name == detail::pattern_names[i])
-        m.set(i);
+      if (name == detail::pattern_names[i]) m.set(i);
   }
   std::vector<pattern_match> out;
   if ((m & detail::chart_mask()).any()) {
@@ -129,11 +128,9 @@ std::vector<pattern_match> detect_all(const bar_series& bars, const detect_param
 }
 
 bool is_known_pattern(std::string_view name) {
-  if (name == "all")
-    return true;
+  if (name == "all") return true;
   for (const char* x : detail::pattern_names)
-    if (name == x)
-      return true;
+    if (name == x) return true;
   return false;
 }
 

@@ -77,8 +77,7 @@ inline bar_series mirror(const bar_series& b, double c) {
 inline const pattern_match* find(const std::vector<pattern_match>& xs,
                                  const std::string& name) {
   for (const auto& x : xs)
-    if (x.name == name)
-      return &x;
+    if (x.name == name) return &x;
   return nullptr;
 }
 

@@ -205,9 +205,9 @@ TEST_CASE("bullish and bearish harami", "[patterns][candles]") {
 
 TEST_CASE("morning star and evening star", "[patterns][candles]") {
   auto b = falling();
-  add_bar(b, 101.0, 101.2, 98.8, 99.0);  // long down bar, midpoint 100
-  add_bar(b, 98.7, 99.0, 98.3, 98.8);    // star below the first close
-  add_bar(b, 99.0, 100.8, 98.9, 100.6);  // closes above the midpoint
+  add_bar(b, 101.0, 101.2, 98.8, 99.0); // long down bar, midpoint 100
+  add_bar(b, 98.7, 99.0, 98.3, 98.8);   // star below the first close
+  add_bar(b, 99.0, 100.8, 98.9, 100.6); // closes above the midpoint
   auto x = candle(b, "morning_star");
   REQUIRE(x);
   CHECK(x->direction == +1);
@@ -217,7 +217,7 @@ TEST_CASE("morning star and evening star", "[patterns][candles]") {
   auto n = falling();
   add_bar(n, 101.0, 101.2, 98.8, 99.0);
   add_bar(n, 98.7, 99.0, 98.3, 98.8);
-  add_bar(n, 99.0, 100.0, 98.9, 99.8);   // below the midpoint
+  add_bar(n, 99.0, 100.0, 98.9, 99.8); // below the midpoint
   CHECK_FALSE(candle(n, "morning_star"));
 
   auto u = rising();

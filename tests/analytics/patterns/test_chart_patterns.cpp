@@ -20,7 +20,8 @@ namespace {
 // The rise from 100.5 (bar 50) to 115 (bar 62) first closes above 112.2 at bar 60
 // (100.5 + 14.5 * 10 / 12 = 112.58; bar 59 closes 111.38).
 bar_series double_bottom_bars(double second_low = 100.5) {
-  auto b = from_closes(path({{0, 120}, {20, 100}, {35, 112}, {50, second_low}, {62, 115}}));
+  auto b =
+      from_closes(path({{0, 120}, {20, 100}, {35, 112}, {50, second_low}, {62, 115}}));
   b.volume[60] = 2e6;
   return b;
 }
@@ -30,8 +31,13 @@ bar_series double_bottom_bars(double second_low = 100.5) {
 // loses 18.5 / 12 a bar: bar 67 closes 99.71 < neckline 100.675 (bar 66: 101.25 >
 // 100.654). Head height over the neckline: 120.2 - 100.05 = 20.15.
 bar_series head_shoulders_bars(double right_shoulder = 110.5) {
-  auto b = from_closes(path({{0, 90}, {15, 110}, {25, 100}, {37, 120}, {49, 100.5},
-                             {60, right_shoulder}, {72, 92}}));
+  auto b = from_closes(path({{0, 90},
+                             {15, 110},
+                             {25, 100},
+                             {37, 120},
+                             {49, 100.5},
+                             {60, right_shoulder},
+                             {72, 92}}));
   b.volume[67] = 2e6;
   return take(b, 70);
 }
@@ -67,8 +73,14 @@ bar_series flag_bars(double pole_top = 65, double flag_end = 62) {
 // -- ascending triangle: touches 100.2 at bars 10, 30, 50; lows 91.8 (20), 94.8 (40),
 // 97.3 (56); the rise from 97.5 (56) closes 100.75 > 100.2 first at bar 59.
 bar_series triangle_bars(double low2 = 95, double low3 = 97.5) {
-  auto b = from_closes(path({{0, 90}, {10, 100}, {20, 92}, {30, 100}, {40, low2},
-                             {50, 100}, {56, low3}, {62, 104}}));
+  auto b = from_closes(path({{0, 90},
+                             {10, 100},
+                             {20, 92},
+                             {30, 100},
+                             {40, low2},
+                             {50, 100},
+                             {56, low3},
+                             {62, 104}}));
   b.volume[59] = 2e6;
   return take(b, 62);
 }
@@ -79,8 +91,7 @@ bar_series cup_bars(bool round = true) {
   auto c = path({{0, 80}, {10, 100}});
   for (int i = 11; i < 70; ++i) {
     double x = (i - 40) / 30.0;
-    c.push_back(round ? 75 + 25 * (1 - std::sqrt(1 - x * x))
-                      : 75 + 25 * std::abs(x));
+    c.push_back(round ? 75 + 25 * (1 - std::sqrt(1 - x * x)) : 75 + 25 * std::abs(x));
   }
   for (double x : {100.0, 99.0, 98.0, 97.0, 96.5, 97.5, 101.0, 101.5})
     c.push_back(x);
@@ -107,7 +118,8 @@ std::vector<double> cross_closes(size_t n) {
 
 size_t first_golden_cross(const std::vector<double>& c) {
   for (size_t t = 200; t < c.size(); ++t)
-    if (sma_at(c, t - 1, 50) <= sma_at(c, t - 1, 200) && sma_at(c, t, 50) > sma_at(c, t, 200))
+    if (sma_at(c, t - 1, 50) <= sma_at(c, t - 1, 200) &&
+        sma_at(c, t, 50) > sma_at(c, t, 200))
       return t;
   return 0;
 }
@@ -134,8 +146,7 @@ double band_width(const std::vector<double>& c, size_t t) {
 
 bool width_is_lowest_of_120(const std::vector<double>& c, size_t t) {
   for (size_t j = t - 119; j < t; ++j)
-    if (band_width(c, j) < band_width(c, t))
-      return false;
+    if (band_width(c, j) < band_width(c, t)) return false;
   return true;
 }
 
@@ -195,7 +206,8 @@ TEST_CASE("a double bottom is found at its neckline break with the measured-move
 TEST_CASE("no double bottom when the second low is 6% off, or before the neckline break",
           "[patterns][double_bottom]") {
   CHECK_FALSE(find(detect_chart_patterns(double_bottom_bars(106)), "double_bottom"));
-  CHECK_FALSE(find(detect_chart_patterns(take(double_bottom_bars(), 59)), "double_bottom"));
+  CHECK_FALSE(
+      find(detect_chart_patterns(take(double_bottom_bars(), 59)), "double_bottom"));
 }
 
 TEST_CASE("an old pattern is reported only when the whole history is scanned",
@@ -264,7 +276,8 @@ TEST_CASE("no breakout without volume, or with a close inside the range",
   CHECK_FALSE(find(detect_chart_patterns(breakout_bars(101.5, 2.5e6)), "breakout"));
 }
 
-TEST_CASE("a bull flag is found with target flag line plus pole", "[patterns][bull_flag]") {
+TEST_CASE("a bull flag is found with target flag line plus pole",
+          "[patterns][bull_flag]") {
   auto x = find(detect_chart_patterns(flag_bars()), "bull_flag");
   REQUIRE(x);
   CHECK(x->direction == +1);
@@ -282,8 +295,8 @@ TEST_CASE("a bull flag is found with target flag line plus pole", "[patterns][bu
 }
 
 TEST_CASE("no bull flag after a weak pole or a deep pullback", "[patterns][bull_flag]") {
-  // Pole 50 -> 55: an 11% gain, below the 15% minimum.
-  CHECK_FALSE(find(detect_chart_patterns(flag_bars(55, 52)), "bull_flag"));
+  // Pole 50 -> 55: an 11% gain, below the 15% minimum (the flag to 54 is shallow enough).
+  CHECK_FALSE(find(detect_chart_patterns(flag_bars(55, 54)), "bull_flag"));
   // Flag down to 56: 9.4 of a 15.4 pole, more than half.
   CHECK_FALSE(find(detect_chart_patterns(flag_bars(65, 56)), "bull_flag"));
 }
@@ -300,8 +313,8 @@ TEST_CASE("an ascending triangle is found with target resistance plus base heigh
   CHECK(x->confidence == Approx(1.0));
 
   SECTION("mirrored, it is a descending triangle") {
-    auto d = find(detect_chart_patterns(mirror(triangle_bars(), 100)),
-                  "descending_triangle");
+    auto d =
+        find(detect_chart_patterns(mirror(triangle_bars(), 100)), "descending_triangle");
     REQUIRE(d);
     CHECK(d->direction == -1);
     CHECK(d->target == Approx(200 - 108.6));
