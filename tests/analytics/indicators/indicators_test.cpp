@@ -670,3 +670,38 @@ TEST_CASE("universe functions reproduce the per-series batch bit for bit", "[ind
     REQUIRE(bit_identical(o3.series_of(s), m.hist));
   }
 }
+
+TEST_CASE("universe_latest gives each symbol's last-bar values of the six bit for bit",
+          "[indicators]") {
+  for (std::size_t nb : {5u, 30u, 34u, 400u}) { // shorter than some lookbacks, then longer
+    INFO("bars " << nb);
+    const std::size_t ns = 270; // a full 256-symbol chunk and a ragged one
+    sc::ind::universe_panel h(ns, nb), l(ns, nb), c(ns, nb);
+    std::vector<bars> all;
+    for (std::size_t s = 0; s < ns; ++s) {
+      all.push_back(random_walk(500 + s, nb, 3.0 + s));
+      h.set_series(s, all[s].high);
+      l.set_series(s, all[s].low);
+      c.set_series(s, all[s].close);
+    }
+    sc::ind::universe_latest_result r;
+    sc::ind::universe_latest(h, l, c, sc::ind::universe_params{}, r);
+    auto same = [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; };
+    for (std::size_t s = 0; s < ns; ++s) {
+      const bars& b = all[s];
+      const std::size_t t = nb - 1;
+      REQUIRE(same(r.sma[s], sc::ind::sma(b.close, 20)[t]));
+      REQUIRE(same(r.ema[s], sc::ind::ema(b.close, 20)[t]));
+      REQUIRE(same(r.rsi[s], sc::ind::rsi(b.close, 14)[t]));
+      const auto m = sc::ind::macd(b.close, 12, 26, 9);
+      REQUIRE(same(r.macd[s], m.macd[t]));
+      REQUIRE(same(r.macd_signal[s], m.signal[t]));
+      REQUIRE(same(r.macd_hist[s], m.hist[t]));
+      const auto bb = sc::ind::bollinger(b.close, 20, 2.0);
+      REQUIRE(same(r.bb_upper[s], bb.upper[t]));
+      REQUIRE(same(r.bb_middle[s], bb.middle[t]));
+      REQUIRE(same(r.bb_lower[s], bb.lower[t]));
+      REQUIRE(same(r.atr[s], sc::ind::atr(b.high, b.low, b.close, 14)[t]));
+    }
+  }
+}
