@@ -68,7 +68,8 @@ evaluation evaluate(const linear_model& m, double x, const risk_position& cand,
   evaluation ev;
   const double n = m.resulting(x);
   {
-    limit_check c{"max_position"};
+    limit_check c;
+    c.limit = "max_position";
     c.value = std::abs(n) * m.unit_value / m.equity;
     c.bound = lim.max_position;
     c.passed = c.value <= c.bound + 1e-12;
@@ -78,7 +79,8 @@ evaluation evaluate(const linear_model& m, double x, const risk_position& cand,
     ev.checks.push_back(std::move(c));
   }
   {
-    limit_check c{"max_sector"};
+    limit_check c;
+    c.limit = "max_sector";
     c.value = (m.sector_other + std::abs(n) * m.unit_value) / m.equity;
     c.bound = lim.max_sector;
     c.passed = c.value <= c.bound + 1e-12;
@@ -88,7 +90,8 @@ evaluation evaluate(const linear_model& m, double x, const risk_position& cand,
     ev.checks.push_back(std::move(c));
   }
   {
-    limit_check c{"max_delta"};
+    limit_check c;
+    c.limit = "max_delta";
     c.value = std::abs(m.delta_other + n * m.unit_delta);
     c.bound = lim.max_delta;
     c.passed = c.value <= c.bound + 1e-9;
@@ -97,7 +100,8 @@ evaluation evaluate(const linear_model& m, double x, const risk_position& cand,
     ev.checks.push_back(std::move(c));
   }
   if (with_var) {
-    limit_check c{"max_var"};
+    limit_check c;
+    c.limit = "max_var";
     c.bound = lim.max_var;
     if (!m.var_error.empty()) {
       c.passed = false;
@@ -170,7 +174,8 @@ pre_trade_decision pre_trade_check(const trade_proposal& proposal,
 
   std::vector<limit_check> gate;
   {
-    limit_check c{"max_drawdown"};
+    limit_check c;
+    c.limit = "max_drawdown";
     c.value = portfolio.drawdown;
     c.bound = lim.max_drawdown;
     c.passed = portfolio.drawdown <= lim.max_drawdown;
@@ -180,7 +185,8 @@ pre_trade_decision pre_trade_check(const trade_proposal& proposal,
     gate.push_back(std::move(c));
   }
   {
-    limit_check c{"max_positions"};
+    limit_check c;
+    c.limit = "max_positions";
     size_t held = 0;
     for (const auto& p : portfolio.positions)
       if (p.quantity != 0 && p.symbol != cand.symbol)
@@ -195,7 +201,8 @@ pre_trade_decision pre_trade_check(const trade_proposal& proposal,
     gate.push_back(std::move(c));
   }
   {
-    limit_check c{"max_correlation"};
+    limit_check c;
+    c.limit = "max_correlation";
     const auto hit = max_correlation(cand.underlying_symbol(), proposal.underlying_returns,
                                      portfolio.positions, portfolio.returns,
                                      lim.var_lookback);
