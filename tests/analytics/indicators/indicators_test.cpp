@@ -393,7 +393,7 @@ TEST_CASE("rsi matches Wilder's definition, first value at index n", "[indicator
   CHECK(sc::ind::rsi({5, 5, 5, 5}, 2)[3] == 50.0);
 }
 
-TEST_CASE("macd aligns both EMAs on the slow lookback; signal from slow+signal-2",
+TEST_CASE("macd aligns both EMAs on the slow lookback, signal from slow+signal-2",
           "[indicators]") {
   for (unsigned seed : seeds) {
     const bars b = random_walk(seed, N);
@@ -414,7 +414,7 @@ TEST_CASE("macd aligns both EMAs on the slow lookback; signal from slow+signal-2
                       sc::ind::macd(b.close, 12, 26, 9).macd));
 }
 
-TEST_CASE("bollinger matches mean +- k population sd; middle equals sma", "[indicators]") {
+TEST_CASE("bollinger matches mean +- k population sd and its middle equals sma", "[indicators]") {
   for (unsigned seed : seeds) {
     const bars b = random_walk(seed, N);
     for (int n : {2, 20, 50}) {
