@@ -15,6 +15,7 @@
 #include <random>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 using namespace sc;
 using namespace sc::portfolio;
@@ -22,12 +23,26 @@ using sc::storage::ledger_store;
 
 namespace {
 
-std::string temp_path(const char* tag) {
-  std::string p = "/tmp/sc_ledger_" + std::string(tag) + "_" + std::to_string(::getpid())
-                  + ".db";
+void remove_db(const std::string& p) {
   std::remove(p.c_str());
   std::remove((p + "-wal").c_str());
   std::remove((p + "-shm").c_str());
+}
+
+std::string temp_path(const char* tag) {
+  std::string p = "/tmp/sc_ledger_" + std::string(tag) + "_" + std::to_string(::getpid())
+                  + ".db";
+  remove_db(p);
+  // Removed again when the test program ends (a forked child leaves with _exit and
+  // does not run this).
+  static struct sweeper {
+    std::vector<std::string> paths;
+    ~sweeper() {
+      for (const auto& q : paths)
+        remove_db(q);
+    }
+  } sweep;
+  sweep.paths.push_back(p);
   return p;
 }
 
