@@ -116,7 +116,9 @@ portfolio::result<ledger_store> ledger_store::open(const std::string& path,
   open_options o;
   o.create = opts.create;
   o.synchronous = opts.synchronous;
-  o.wal = true;
+  // WAL is switched on below, once the file is known to be ours: journal_mode is
+  // stored in the file, and a foreign database must be left as it was.
+  o.wal = false;
   o.foreign_keys = true;
   auto db = database::open(path, o);
   if (!db)
@@ -125,6 +127,11 @@ portfolio::result<ledger_store> ledger_store::open(const std::string& path,
   store.db_ = std::move(db.value());
   auto& d = store.db_;
 
+  // Inspect and migrate under the write lock, so that two processes opening a new
+  // file at once cannot both create the schema.
+  transaction tx(d);
+  if (!tx.begun())
+    return fail(path, tx.begun());
   auto app = d.query_int("PRAGMA application_id");
   auto tables = d.query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
   if (!app)
@@ -152,32 +159,31 @@ portfolio::result<ledger_store> ledger_store::open(const std::string& path,
   if (version > current_version)
     return fail(path, "schema version " + std::to_string(version)
                         + " is newer than this program's " + std::to_string(current_version));
+  for (int v = version; v < current_version; ++v) {
+    if (auto s = d.exec(migrations[v]); !s)
+      return fail(path, "migration " + std::to_string(v) + " -> " + std::to_string(v + 1)
+                          + " failed: " + s.message());
+  }
   if (version < current_version) {
-    transaction tx(d);
-    if (!tx.begun())
-      return fail(path, tx.begun());
-    for (int v = version; v < current_version; ++v) {
-      if (auto s = d.exec(migrations[v]); !s)
-        return fail(path, "migration " + std::to_string(v) + " -> " + std::to_string(v + 1)
-                            + " failed: " + s.message());
-    }
     if (auto s = d.exec("UPDATE schema_version SET version = "
                         + std::to_string(current_version));
         !s)
       return fail(path, s);
-    if (fresh) {
-      if (auto s = d.exec("PRAGMA application_id = " + std::to_string(application_id)); !s)
-        return fail(path, s);
-      auto ins = d.prepare("INSERT INTO account (id, starting_cash, cash, realized, fees, "
-                           "last_fill) VALUES (1, ?1, ?1, 0, 0, 0)");
-      if (!ins)
-        return fail(path, ins.error());
-      if (auto s = ins->bind(1, opts.starting_cash).run(); !s)
-        return fail(path, s);
-    }
-    if (auto s = tx.commit(); !s)
+  }
+  if (fresh) {
+    if (auto s = d.exec("PRAGMA application_id = " + std::to_string(application_id)); !s)
+      return fail(path, s);
+    auto ins = d.prepare("INSERT INTO account (id, starting_cash, cash, realized, fees, "
+                         "last_fill) VALUES (1, ?1, ?1, 0, 0, 0)");
+    if (!ins)
+      return fail(path, ins.error());
+    if (auto s = ins->bind(1, opts.starting_cash).run(); !s)
       return fail(path, s);
   }
+  if (auto s = tx.commit(); !s)
+    return fail(path, s);
+  if (auto s = d.exec("PRAGMA journal_mode=WAL"); !s)
+    return fail(path, s);
   store.version_ = current_version;
   return store;
 }

@@ -9,16 +9,29 @@ namespace sc::storage {
 
 // -- statement ------------------------------------------------------------------------
 
+namespace {
+
+// A failure for code `rc` with the connection's message, naming the file and `what`.
+status make_failure(sqlite3* db, const std::string& path, int rc, std::string_view what) {
+  std::string msg = "database '" + path + "': " + std::string(what) + ": ";
+  const char* detail = db ? sqlite3_errmsg(db) : nullptr;
+  msg += detail && *detail && sqlite3_errcode(db) != SQLITE_OK ? detail : sqlite3_errstr(rc);
+  return status::failure(rc & 0xff, std::move(msg));
+}
+
+} // namespace
+
 statement::statement(statement&& other) noexcept
-  : stmt_(std::exchange(other.stmt_, nullptr)), db_(other.db_),
-    error_(std::move(other.error_)) {}
+  : stmt_(std::exchange(other.stmt_, nullptr)), conn_(other.conn_),
+    path_(std::move(other.path_)), error_(std::move(other.error_)) {}
 
 statement& statement::operator=(statement&& other) noexcept {
   if (this != &other) {
     if (stmt_)
       sqlite3_finalize(stmt_);
     stmt_ = std::exchange(other.stmt_, nullptr);
-    db_ = other.db_;
+    conn_ = other.conn_;
+    path_ = std::move(other.path_);
     error_ = std::move(other.error_);
   }
   return *this;
@@ -31,7 +44,7 @@ statement::~statement() {
 
 void statement::note(int rc) {
   if (rc != SQLITE_OK && error_.ok())
-    error_ = db_->failure(rc, "bind");
+    error_ = make_failure(conn_, path_, rc, "bind");
 }
 
 statement& statement::bind(int index, int64_t value) {
@@ -66,7 +79,7 @@ statement::step_result statement::step() {
     return step_result::row;
   if (rc == SQLITE_DONE)
     return step_result::done;
-  error_ = db_->failure(rc, std::string("step \"") + sqlite3_sql(stmt_) + "\"");
+  error_ = make_failure(conn_, path_, rc, std::string("step \"") + sqlite3_sql(stmt_) + "\"");
   return step_result::error;
 }
 
@@ -129,15 +142,16 @@ database::~database() {
 }
 
 status database::failure(int rc, std::string_view what) const {
-  std::string msg = "database '" + path_ + "': " + std::string(what) + ": ";
-  const char* detail = db_ ? sqlite3_errmsg(db_) : nullptr;
-  msg += detail && *detail && sqlite3_errcode(db_) != SQLITE_OK ? detail : sqlite3_errstr(rc);
-  return status::failure(rc & 0xff, std::move(msg));
+  return make_failure(db_, path_, rc, what);
 }
 
 result<database> database::open(const std::string& path, const open_options& opts) {
   database d;
   d.path_ = path;
+  const auto& sync = opts.synchronous;
+  if (!sync.empty() && sync != "OFF" && sync != "NORMAL" && sync != "FULL" && sync != "EXTRA")
+    return status::failure(SQLITE_MISUSE, "database '" + path + "': synchronous '" + sync
+                                            + "' is not one of OFF, NORMAL, FULL, EXTRA");
   int flags = opts.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (opts.create && !opts.read_only)
     flags |= SQLITE_OPEN_CREATE;
@@ -180,7 +194,7 @@ result<statement> database::prepare(std::string_view sql) const {
                                     nullptr);
   if (rc != SQLITE_OK)
     return failure(rc, "prepare \"" + std::string(sql) + "\"");
-  return statement(s, this);
+  return statement(s, db_, path_);
 }
 
 result<int64_t> database::query_int(std::string_view sql) const {

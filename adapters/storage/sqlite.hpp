@@ -55,7 +55,8 @@ private:
 class database;
 
 /// A prepared statement. Binds are 1-based, columns 0-based (SQLite's convention).
-/// A bind error is kept and reported by the next step()/run().
+/// A bind error is kept and reported by the next step()/run(). A statement must be
+/// destroyed before its database is closed; moving the database object is fine.
 class statement {
 public:
   enum class step_result { row, done, error };
@@ -92,11 +93,13 @@ public:
 
 private:
   friend class database;
-  statement(sqlite3_stmt* s, const database* db) : stmt_(s), db_(db) {}
+  statement(sqlite3_stmt* s, sqlite3* conn, std::string path)
+    : stmt_(s), conn_(conn), path_(std::move(path)) {}
   void note(int rc);
 
   sqlite3_stmt* stmt_ = nullptr;
-  const database* db_ = nullptr;
+  sqlite3* conn_ = nullptr;  // for error messages; the statement must not outlive it
+  std::string path_;
   status error_;
 };
 
@@ -105,8 +108,9 @@ struct open_options {
   bool create = true;          ///< Create the file when missing.
   bool read_only = false;
   bool wal = true;             ///< journal_mode=WAL (not possible read-only on a new file).
-  /// "OFF", "NORMAL", "FULL" or "EXTRA". In WAL mode NORMAL never corrupts the
-  /// database but may lose the last commits on power loss; FULL syncs every commit.
+  /// "OFF", "NORMAL", "FULL" or "EXTRA" (anything else is refused by open()). In WAL
+  /// mode NORMAL never corrupts the database but may lose the last commits on power
+  /// loss; FULL syncs every commit.
   std::string synchronous = "FULL";
   bool foreign_keys = true;
   int busy_timeout_ms = 5'000;

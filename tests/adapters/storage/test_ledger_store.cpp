@@ -202,6 +202,10 @@ TEST_CASE("a ledger written, closed and reopened is identical", "[ledger_store]"
   REQUIRE(sqlite3_step(st) == SQLITE_ROW);
   CHECK(sqlite3_column_int(st, 0) == ledger_store::application_id);
   sqlite3_finalize(st);
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "wal");
+  sqlite3_finalize(st);
   sqlite3_close(db);
 }
 
@@ -275,6 +279,21 @@ TEST_CASE("a corrupt or foreign file is refused with its name", "[ledger_store]"
   REQUIRE_FALSE(b);
   CHECK_THAT(b.error_message(), Catch::Contains(foreign));
   CHECK_THAT(b.error_message(), Catch::Contains("not a ledger file"));
+  {
+    // Left as it was: still in its rollback-journal mode, its data intact.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(foreign.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "delete");
+    sqlite3_finalize(st);
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM recipes", -1, &st, nullptr);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK(sqlite3_column_int(st, 0) == 1);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
 
   // A ledger whose header survived but whose pages were overwritten.
   const auto damaged = temp_path("damaged");

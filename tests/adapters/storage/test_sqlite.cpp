@@ -100,6 +100,11 @@ TEST_CASE("errors name the file and the statement", "[sqlite]") {
   REQUIRE_FALSE(j);
   CHECK_THAT(j.error().message(), Catch::Contains(junk));
   CHECK_THAT(j.error().message(), Catch::Contains("not a database"));
+  open_options odd;
+  odd.synchronous = "NORMAL; DROP TABLE t";
+  auto o = database::open(path, odd);
+  REQUIRE_FALSE(o);
+  CHECK_THAT(o.error().message(), Catch::Contains("is not one of OFF, NORMAL, FULL, EXTRA"));
   open_options no_create;
   no_create.create = false;
   auto missing = database::open(temp_path("missing"), no_create);
