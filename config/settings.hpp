@@ -28,6 +28,13 @@ struct trading_settings {
   double stop_loss = 0.50;           ///< Exit when a position lost this fraction of its cost.
   double profit_target = 1.00;       ///< Exit when a position gained this fraction.
   int contracts_per_trade_max = 10;
+  /// Paper fills: price = mid +/- slippage * half-spread (buy above, sell below).
+  /// 1.0 fills buys at the ask and sells at the bid; 0 fills at the mid; values above
+  /// 1 model walking the book.
+  double slippage = 1.0;
+  double fee_per_contract = 0.65;    ///< USD per option contract, paper fills.
+  double fee_per_share = 0.0;        ///< USD per share, paper stock fills.
+  std::string ledger_db = "var/ledger.db"; ///< SQLite file of the persistent ledger.
 };
 
 // -- [scanner] ------------------------------------------------------------------------
@@ -51,6 +58,11 @@ struct filter_settings {
   double institutional_ownership_min = 0;
   double institutional_ownership_max = 1;
   double short_float_max = 0.5;      ///< Short interest / float shares.
+  /// Missing fundamentals (no record, or a NaN field a filter needs): true fails that
+  /// filter with reason "missing_<field>"; false skips the filter for that symbol.
+  bool reject_missing_fundamentals = true;
+  /// Fewer daily bars than this fail with "insufficient_history" (60-day return + 1).
+  int min_history_bars = 61;
 };
 
 struct scanner_weights {
@@ -70,6 +82,8 @@ struct scanner_settings {
   int history_days = 504;            ///< Daily bars fetched per symbol (2 years).
   std::vector<std::string> watchlist;
   std::vector<std::string> patterns = {"all"};
+  int threads = 0;                   ///< Scan worker threads (0 = all cores, 1 = caller only).
+  int correlation_days = 60;         ///< Daily returns correlated with holdings (fit factor).
   filter_settings filters;
   scanner_weights weights;
 };
@@ -96,6 +110,11 @@ struct option_settings {
   double max_spread = 0.25;          ///< (ask - bid) / mid.
   double risk_free_rate = 0.045;     ///< Continuously compounded, used when the source gives none.
   std::string iv_history_db = "var/iv_history.db";
+  /// |delta| the moneyness factor prefers: slightly out of the money suits a buyer.
+  double target_delta = 0.40;
+  /// Width (std. dev. in |delta|) of the moneyness preference around target_delta.
+  double delta_width = 0.20;
+  int iv_history_days = 252;         ///< Trading days of iv30 history for percentile/rank.
   option_weights weights;
 };
 
@@ -111,6 +130,10 @@ struct risk_settings {
   double max_delta = 5'000;          ///< Net portfolio delta in shares-equivalent dollars / spot.
   double max_correlation = 0.85;     ///< With any holding, above which a candidate is rejected.
   int max_positions = 10;
+  /// Volatility-index levels separating the regimes low | normal | high | crisis.
+  double vix_low = 15;
+  double vix_high = 25;
+  double vix_crisis = 35;
 };
 
 // -- [data] ---------------------------------------------------------------------------
@@ -151,6 +174,15 @@ struct sim_settings {
   int history_days = 756;            ///< Trading days of history generated (3 years).
   double clock_speed = 60;           ///< Simulated seconds per real second.
   std::string start_date = "2026-01-02"; ///< First trading day after the history.
+  /// Future trading days the simulation can run past start_date (2520 = about ten
+  /// years); later times show the last simulated close.
+  int horizon_days = 2520;
+  double stock_vol = 0.45;           ///< Median annualised volatility of the stocks.
+  double market_vol = 0.18;          ///< Long-run annualised volatility of the market factor.
+  double risk_free_rate = 0.045;     ///< Continuously compounded rate used to price options.
+  /// sim_clock: true = simulated time jumps from one session's close to the next
+  /// open, so the market trades around the (real) clock; false = plain calendar time.
+  bool skip_closed = true;
 };
 
 struct retry_settings {
@@ -161,8 +193,16 @@ struct retry_settings {
   seconds breaker_cooldown{30};
 };
 
+/// The embedded default: the simulated market alone (a named variable rather than
+/// source_settings{"sim"}, which -Wextra flags for the members left out).
+inline std::vector<source_settings> default_sources() {
+  source_settings sim;
+  sim.name = "sim";
+  return {sim};
+}
+
 struct data_settings {
-  std::vector<source_settings> sources = {source_settings{"sim"}};
+  std::vector<source_settings> sources = default_sources();
   cache_ttls cache;
   refresh_intervals refresh;
   retry_settings retry;

@@ -1,6 +1,10 @@
 #include "analytics/options/black_scholes.hpp"
 
+#include "analytics/options/normal.hpp"
+
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace sc::options {
 
@@ -8,38 +12,151 @@ namespace {
 
 constexpr double inv_sqrt2 = 0.70710678118654752440;
 constexpr double inv_sqrt_2pi = 0.39894228040143267794;
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-// Standard normal CDF through erfc, accurate in both tails.
-double norm_cdf(double x) { return 0.5 * std::erfc(-x * inv_sqrt2); }
-double norm_pdf(double x) { return inv_sqrt_2pi * std::exp(-0.5 * x * x); }
+/// Highest odd order of the small-s series. Far more than the region where it is used
+/// needs (the terms fall at least like (s/4)^2 per order there).
+constexpr int series_max_order = 41;
+
+/// Ratios rho_n = M_n(h) / M_0(h), n = 1..n_max, of the moments
+///   M_n(h) = integral_0^inf u^n exp(h u - u^2/2) du  (h <= 0),
+/// which are the derivatives of Y(h) = N(h)/phi(h). They obey
+///   M_{n+1} = n M_{n-1} + h M_n,  M_0 = Y(h),  M_1 = 1 + h Y(h).
+/// For h close to 0 the forward recurrence is harmless; for h <= -2 it would cancel,
+/// so the ratios r_n = M_n/M_{n-1} = n / (-h + r_{n+1}) come from the continued fraction
+/// evaluated backwards from far out (every term positive, errors damped each step).
+void moment_ratios(double h, int n_max, double* rho) {
+  const double a = -h;
+  if (a < 2) {
+    const double m0 = norm_cdf(h) / norm_pdf(h);
+    double prev = m0, cur = 1 - a * m0;
+    rho[1] = cur / m0;
+    for (int n = 1; n < n_max; ++n) {
+      const double next = n * prev - a * cur;
+      prev = cur;
+      cur = next;
+      rho[n + 1] = cur / m0;
+    }
+    return;
+  }
+  const int depth = n_max + 80;
+  // Start from the asymptotic root of r (a + r) = n; the error dies out on the way down.
+  double r = 2.0 * depth / (a + std::sqrt(a * a + 4.0 * depth));
+  double ratios[series_max_order + 2];
+  for (int n = depth - 1; n >= 1; --n) {
+    r = n / (a + r);
+    if (n <= n_max) ratios[n] = r;
+  }
+  double prod = 1;
+  for (int n = 1; n <= n_max; ++n) {
+    prod *= ratios[n];
+    rho[n] = prod;
+  }
+}
+
+/// Small-s form of the out-of-the-money normalised price, with h = x/s, t = s/2:
+///   b = exp(-(h^2+t^2)/2)/sqrt(2 pi) [Y(h+t) - Y(h-t)]
+///     = 2 exp(-t^2/2) N(h) sum_{n odd} rho_n t^n / n!
+/// The Taylor coefficients of Y are the (positive) moments, so nothing cancels.
+double otm_series(double h, double t) {
+  double rho[series_max_order + 1];
+  moment_ratios(h, series_max_order, rho);
+  const double t2 = t * t;
+  double term_scale = t; // t^n / n!
+  double sum = 0;
+  for (int n = 1; n <= series_max_order; n += 2) {
+    const double term = term_scale * rho[n];
+    sum += term;
+    if (term < 1e-17 * sum) break;
+    term_scale *= t2 / ((n + 1.0) * (n + 2.0));
+  }
+  return 2 * std::exp(-0.5 * t2) * norm_cdf(h) * sum;
+}
 
 } // namespace
+
+namespace detail {
+
+double log_moneyness(double spot, double strike) {
+  const double ratio = spot / strike;
+  // spot - strike is exact when the two are within a factor 2 (Sterbenz).
+  if (ratio > 0.5 && ratio < 2) return std::log1p((spot - strike) / strike);
+  return std::log(ratio);
+}
+
+double normalised_black_otm(double x, double s) {
+  if (!(s > 0)) return 0;
+  const double t = 0.5 * s;
+  if (x == 0) return std::erf(t * inv_sqrt2); // N(t) - N(-t), exact in relative terms
+  const double h = x / s;
+  const double t1 = std::exp(0.5 * x) * norm_cdf(h + t);
+  const double t2 = std::exp(-0.5 * x) * norm_cdf(h - t);
+  if (t1 == 0) return 0;
+  // Accept the direct difference while it loses less than 3 bits (t1 + t2 < 7 (t1 - t2)).
+  if (t1 - t2 > t1 * 0.25) return t1 - t2;
+  return otm_series(h, t);
+}
+
+} // namespace detail
+
+double normalised_black(double x, double s, option_type type) {
+  const double theta = type == option_type::call ? 1.0 : -1.0;
+  const double otm = detail::normalised_black_otm(-std::fabs(x), s);
+  if (theta * x > 0) {
+    // e^{x/2} - e^{-x/2} = 2 sinh(x/2), exact in relative terms.
+    return otm + theta * 2 * std::sinh(0.5 * x);
+  }
+  return otm;
+}
 
 double bsm_price(const bsm_inputs& in) { return bsm_greeks(in).price; }
 
 greeks bsm_greeks(const bsm_inputs& in) {
-  const double s = in.spot, k = in.strike, t = in.years, r = in.rate,
-               q = in.dividend_yield, v = in.vol;
-  const double sqrt_t = std::sqrt(t);
-  const double vst = v * sqrt_t;
-  const double d1 = (std::log(s / k) + (r - q) * t) / vst + 0.5 * vst;
-  const double d2 = d1 - vst;
-  const double dq = std::exp(-q * t), dr = std::exp(-r * t);
-  const double pdf1 = norm_pdf(d1);
+  const double s0 = in.spot, k = in.strike, t = in.years, r = in.rate, q = in.dividend_yield,
+               v = in.vol;
   greeks g;
-  const double phi = in.type == option_type::call ? 1.0 : -1.0;
-  const double n1 = norm_cdf(phi * d1), n2 = norm_cdf(phi * d2);
-  g.price = phi * (s * dq * n1 - k * dr * n2);
-  g.delta = phi * dq * n1;
-  g.gamma = dq * pdf1 / (s * vst);
-  g.vega = s * dq * pdf1 * sqrt_t;
-  g.theta = -s * dq * pdf1 * v / (2 * sqrt_t) + phi * (q * s * dq * n1 - r * k * dr * n2);
-  g.rho = phi * k * t * dr * n2;
-  g.vanna = -dq * pdf1 * d2 / v;
+  if (!(s0 > 0 && k > 0 && t >= 0 && v >= 0) || !std::isfinite(s0) || !std::isfinite(k) ||
+      !std::isfinite(t) || !std::isfinite(r) || !std::isfinite(q) || !std::isfinite(v)) {
+    g.price = g.delta = g.gamma = g.vega = g.theta = g.rho = g.vanna = g.volga = g.charm = nan;
+    return g;
+  }
+  const double theta_sign = in.type == option_type::call ? 1.0 : -1.0;
+  const double ln_sk = detail::log_moneyness(s0, k);
+  const double x = ln_sk + (r - q) * t; // ln(F/K)
+  const double dfq = std::exp(-q * t), dfr = std::exp(-r * t);
+  // Discounted forward intrinsic value S e^{-qT} - K e^{-rT} = K e^{-rT} (e^x - 1).
+  const double fwd_intrinsic = k * dfr * std::expm1(x);
+  const bool itm = theta_sign * x > 0;
+  const double sqrt_t = std::sqrt(t);
+  const double s = v * sqrt_t;
+  if (!(s > 0)) {
+    g.price = itm ? theta_sign * fwd_intrinsic : 0.0;
+    g.delta = itm ? theta_sign * dfq : 0.0;
+    g.theta = itm ? theta_sign * (q * s0 * dfq - r * k * dfr) : 0.0;
+    g.rho = itm ? theta_sign * k * t * dfr : 0.0;
+    g.charm = itm ? theta_sign * q * dfq : 0.0;
+    return g;
+  }
+  const double h = x / s;
+  const double d1 = h + 0.5 * s, d2 = h - 0.5 * s;
+  const double pdf1 = norm_pdf(d1);
+  const double n1 = norm_cdf(theta_sign * d1), n2 = norm_cdf(theta_sign * d2);
+
+  // sqrt(F K) e^{-rT} = K e^{x/2 - rT}
+  const double otm = detail::normalised_black_otm(-std::fabs(x), s) * k * std::exp(0.5 * x - r * t);
+  g.price = itm ? otm + theta_sign * fwd_intrinsic : otm;
+  g.delta = theta_sign * dfq * n1;
+  g.gamma = dfq * pdf1 / (s0 * s);
+  g.vega = s0 * dfq * pdf1 * sqrt_t;
+  g.theta = -s0 * dfq * pdf1 * v / (2 * sqrt_t) +
+            theta_sign * (q * s0 * dfq * n1 - r * k * dfr * n2);
+  g.rho = theta_sign * k * t * dfr * n2;
+  g.vanna = -dfq * pdf1 * d2 / v;
   g.volga = g.vega * d1 * d2 / v;
-  g.charm = phi * q * dq * n1
-            - dq * pdf1 * (2 * (r - q) * t - d2 * vst) / (2 * t * vst);
-  // charm = -d(delta)/d(tau) = d(delta)/d(calendar time).
+  // d(d1)/d(years) = ((r - q) T + s^2/2 - ln(S/K)) / (2 T s); charm is minus
+  // d(delta)/d(years) because calendar time runs against time to expiry.
+  const double dd1_dt = ((r - q) * t + 0.5 * s * s - ln_sk) / (2 * t * s);
+  g.charm = theta_sign * q * dfq * n1 - dfq * pdf1 * dd1_dt;
   return g;
 }
 

@@ -1,0 +1,142 @@
+// Internal: the per-bar step kernels shared by the batch, incremental and universe forms.
+//
+// Why one set of kernels: the batch, incremental and universe forms must give bit-identical
+// numbers, so each performs exactly the same IEEE operations in the same order. Every
+// kernel below is a plain function of doubles (or of GCC vector-extension lanes, whose
+// operations are the same per-lane IEEE operations). The library is compiled with
+// -ffp-contract=off so the compiler never fuses a multiply-add in one form and not in
+// another; where a fused multiply-add is wanted it is written explicitly with std::fma.
+// Only the library's .cpp files include this header.
+#pragma once
+
+#include <cmath>
+#include <limits>
+
+namespace sc::ind::detail {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+/// Knuth's TwoSum: s + e == a + b exactly, s = fl(a + b). Valid for any magnitudes.
+template <class T>
+inline void two_sum(T a, T b, T& s, T& e) {
+  s = a + b;
+  T bb = s - a;
+  e = (a - (s - bb)) + (b - bb);
+}
+
+/// Dekker's Fast2Sum: exact when exponent(a) >= exponent(b). Used on the serial chain of
+/// the window sums of non-negative data, where the running sum dominates the increment;
+/// in the rare step where it does not (a value n times the window's sum), the error term
+/// is merely approximate, i.e. that one step is no worse than a plain sum.
+template <class T>
+inline void fast_two_sum(T a, T b, T& s, T& e) {
+  s = a + b;
+  e = b - (s - a);
+}
+
+/// Exact product: p + e == a * b (needs a hardware fma, which -march=native provides).
+inline void two_prod(double a, double b, double& p, double& e) {
+  p = a * b;
+  e = std::fma(a, b, -p);
+}
+
+// -- compensated window sums --------------------------------------------------------------
+//
+// A sliding-window sum kept as an unevaluated pair hi + lo. Each step adds a new term and
+// removes the one leaving the window; the difference (new - old) is split exactly into
+// d + e (TwoSum), d is added to hi with its rounding error captured, and every error goes
+// into lo. hi + lo therefore equals the exact window sum up to the rounding of lo itself
+// (~eps * |lo|, i.e. eps^2 of the data), so there is no drift however long the series.
+
+/// One step for non-negative data (prices, squares, volumes): Fast2Sum on the chain.
+/// @param d,e  exact split of (new - old), from two_sum(new, -old).
+template <class T>
+inline void window_step_pos(T& hi, T& lo, T d, T e) {
+  T s, err;
+  fast_two_sum(hi, d, s, err);
+  hi = s;
+  lo = lo + (err + e);
+}
+
+/// One step for data of either sign (log returns): full TwoSum on the chain.
+template <class T>
+inline void window_step_any(T& hi, T& lo, T d, T e) {
+  T s, err;
+  two_sum(hi, d, s, err);
+  hi = s;
+  lo = lo + (err + e);
+}
+
+/// n * (a-sum of products) - (b-sum) * (c-sum), evaluated in double-double so that the
+/// cancellation in "n Sxy - Sx Sy" (variance / covariance numerators) costs no accuracy.
+/// @param n       window length
+/// @param sxy_h,sxy_l  compensated window sum of the exact products x*y
+/// @param sx_h,sx_l, sy_h,sy_l  compensated window sums of x and y
+/// @tparam Pos    the sums are of non-negative data, so |hi| >= |lo| and the pairs can be
+///                renormalised with Fast2Sum (cheaper; used by the Bollinger bands)
+template <bool Pos = false>
+inline double dd_moment(double n, double sxy_h, double sxy_l, double sx_h, double sx_l,
+                        double sy_h, double sy_l) {
+  // Renormalise each pair so hi carries the rounded sum and lo the remainder.
+  double a, al, x, xl, y, yl;
+  if constexpr (Pos) {
+    fast_two_sum(sxy_h, sxy_l, a, al);
+    fast_two_sum(sx_h, sx_l, x, xl);
+    fast_two_sum(sy_h, sy_l, y, yl);
+  } else {
+    two_sum(sxy_h, sxy_l, a, al);
+    two_sum(sx_h, sx_l, x, xl);
+    two_sum(sy_h, sy_l, y, yl);
+  }
+  double ah, ae;
+  two_prod(n, a, ah, ae);
+  const double alo = ae + n * al;
+  double bh, be;
+  two_prod(x, y, bh, be);
+  const double blo = be + (x * yl + xl * y);
+  return (ah - bh) + (alo - blo);
+}
+
+// -- exponential smoothing ----------------------------------------------------------------
+
+/// EMA / Wilder update written as prev * (1 - k) + k * x with one explicit fma: the loop
+/// carried dependency is a single fma, which is what makes ~1.5 ns per bar possible.
+/// Algebraically equal to prev + k (x - prev) and, with k = 1/n, to Wilder's
+/// (prev (n - 1) + x) / n; the rounding differs by a few ulps and does not accumulate
+/// (the recurrence is contractive).
+inline double smooth(double prev, double one_minus_k, double k, double x) {
+  return std::fma(prev, one_minus_k, k * x);
+}
+
+/// True range of a bar given the previous close (Wilder).
+inline double true_range(double h, double l, double prev_close) {
+  const double a = h - l;
+  const double b = std::fabs(h - prev_close);
+  const double c = std::fabs(l - prev_close);
+  const double m = a > b ? a : b;
+  return m > c ? m : c;
+}
+
+/// RSI from Wilder's average gain and loss: 100 g / (g + l), i.e. 100 - 100 / (1 + g/l).
+/// Both zero (a flat window) is undefined in the definition; we answer the neutral 50.
+inline double rsi_from(double g, double l) {
+  const double s = g + l;
+  return s == 0.0 ? 50.0 : 100.0 * g / s;
+}
+
+/// Bollinger bands from the compensated sums of x and x^2 over n values (inv_n = 1/n):
+/// mean = S1/n, population variance = (n S2 - S1^2) / n^2 in double-double. Multiplying by
+/// the rounded 1/n instead of dividing costs at most an ulp and keeps the per-bar pass free
+/// of divisions; sma() uses the same expression, so the middle band equals the SMA.
+inline void bollinger_from(double n, double inv_n, double k, double s1h, double s1l,
+                           double s2h, double s2l, double& upper, double& middle,
+                           double& lower) {
+  const double mean = (s1h + s1l) * inv_n;
+  const double d = dd_moment<true>(n, s2h, s2l, s1h, s1l, s1h, s1l);
+  const double ksd = k * (std::sqrt((d > 0.0 ? d : 0.0)) * inv_n);
+  middle = mean;
+  upper = mean + ksd;
+  lower = mean - ksd;
+}
+
+} // namespace sc::ind::detail

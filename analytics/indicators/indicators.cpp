@@ -1,0 +1,427 @@
+// Batch indicators. The six hot ones (SMA, EMA, RSI, MACD, Bollinger, ATR) run the step
+// kernels of detail/kernels.hpp in tight loops: independent per-bar work (differences,
+// exact error terms, final divisions) is done in vectorisable passes over blocks of bars,
+// and only the loop-carried recurrence stays serial. The operations per bar are exactly
+// those of the incremental states, so both forms agree bit for bit. The others drive the
+// incremental state directly.
+#include "analytics/indicators/indicators.hpp"
+
+#include "analytics/indicators/detail/kernels.hpp"
+#include "analytics/indicators/incremental.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace sc::ind {
+
+using detail::nan;
+
+namespace {
+
+constexpr std::size_t block = 512;
+
+using v2d = double __attribute__((vector_size(16)));
+
+series nans(std::size_t n) {
+  return series(n, nan);
+}
+
+void fill_nan(series& x) {
+  std::fill(x.begin(), x.end(), nan);
+}
+
+/// Exact split of x[t] - x[t - n] (x[t - n] = 0 before the window is full) for t in
+/// [t0, t0 + m): the per-bar half of the window-sum kernel, vectorisable.
+void window_diffs(const double* x, std::size_t t0, std::size_t m, std::size_t n, double* d,
+                  double* e) {
+  std::size_t j = 0;
+  for (; j < m && t0 + j < n; ++j)
+    detail::two_sum(x[t0 + j], -0.0, d[j], e[j]);
+  for (; j < m; ++j)
+    detail::two_sum(x[t0 + j], -x[t0 + j - n], d[j], e[j]);
+}
+
+} // namespace
+
+// -- moving averages ----------------------------------------------------------------------
+
+void sma_into(const series& x, int period, series& out) {
+  const std::size_t size = x.size();
+  out.resize(size);
+  if (period < 1)
+    return fill_nan(out);
+  const std::size_t n = static_cast<std::size_t>(period);
+  const double inv_n = 1.0 / period;
+  double hi = 0.0, lo = 0.0;
+  double d[block], e[block];
+  for (std::size_t t0 = 0; t0 < size; t0 += block) {
+    const std::size_t m = std::min(block, size - t0);
+    window_diffs(x.data(), t0, m, n, d, e);
+    double* o = out.data() + t0;
+    for (std::size_t j = 0; j < m; ++j) {
+      detail::window_step_pos(hi, lo, d[j], e[j]);
+      o[j] = hi + lo;
+    }
+    for (std::size_t j = 0; j < m; ++j)
+      o[j] = t0 + j + 1 >= n ? o[j] * inv_n : nan;
+  }
+}
+
+series sma(const series& x, int period) {
+  series out;
+  sma_into(x, period, out);
+  return out;
+}
+
+void ema_into(const series& x, int period, series& out) {
+  const std::size_t size = x.size();
+  out.resize(size);
+  if (period < 1 || size < static_cast<std::size_t>(period))
+    return fill_nan(out);
+  const std::size_t n = static_cast<std::size_t>(period);
+  std::fill_n(out.begin(), n - 1, nan);
+  const double k = 2.0 / (period + 1.0);
+  const double one_minus_k = 1.0 - 2.0 / (period + 1.0);
+  double hi = 0.0, lo = 0.0;
+  for (std::size_t t = 0; t < n; ++t) {
+    double s, e;
+    detail::two_sum(hi, x[t], s, e);
+    hi = s;
+    lo = lo + e;
+  }
+  double v = (hi + lo) / static_cast<double>(period);
+  out[n - 1] = v;
+  for (std::size_t t = n; t < size; ++t) {
+    v = detail::smooth(v, one_minus_k, k, x[t]);
+    out[t] = v;
+  }
+}
+
+series ema(const series& x, int period) {
+  series out;
+  ema_into(x, period, out);
+  return out;
+}
+
+// -- RSI ------------------------------------------------------------------------------------
+
+void rsi_into(const series& close, int period, series& out) {
+  const std::size_t size = close.size();
+  out.resize(size);
+  if (period < 1 || size <= static_cast<std::size_t>(period))
+    return fill_nan(out);
+  const std::size_t n = static_cast<std::size_t>(period);
+  std::fill_n(out.begin(), n, nan);
+  const double a = (period - 1.0) / period, b = 1.0 / period, nd = period;
+  const double* c = close.data();
+  double g = 0.0, l = 0.0;
+  for (std::size_t t = 1; t <= n; ++t) {
+    const double ch = c[t] - c[t - 1];
+    g = g + (ch > 0.0 ? ch : 0.0);
+    l = l + (ch < 0.0 ? -ch : 0.0);
+  }
+  g = g / nd;
+  l = l / nd;
+  out[n] = detail::rsi_from(g, l);
+  double loss[block];
+  for (std::size_t t0 = n + 1; t0 < size; t0 += block) {
+    const std::size_t m = std::min(block, size - t0);
+    double* o = out.data() + t0;
+    for (std::size_t j = 0; j < m; ++j) { // gains into o, losses into loss
+      const double ch = c[t0 + j] - c[t0 + j - 1];
+      o[j] = ch > 0.0 ? ch : 0.0;
+      loss[j] = ch < 0.0 ? -ch : 0.0;
+    }
+    for (std::size_t j = 0; j < m; ++j) { // the two Wilder recurrences
+      g = detail::smooth(g, a, b, o[j]);
+      l = detail::smooth(l, a, b, loss[j]);
+      o[j] = g;
+      loss[j] = l;
+    }
+    for (std::size_t j = 0; j < m; ++j)
+      o[j] = detail::rsi_from(o[j], loss[j]);
+  }
+}
+
+series rsi(const series& close, int period) {
+  series out;
+  rsi_into(close, period, out);
+  return out;
+}
+
+// -- MACD -----------------------------------------------------------------------------------
+
+void macd_into(const series& close, int fast, int slow, int signal, macd_result& r) {
+  const std::size_t size = close.size();
+  r.macd.resize(size);
+  r.signal.resize(size);
+  r.hist.resize(size);
+  if (fast > slow)
+    std::swap(fast, slow);
+  if (fast < 1 || signal < 1 || size < static_cast<std::size_t>(slow)) {
+    fill_nan(r.macd);
+    fill_nan(r.signal);
+    return fill_nan(r.hist);
+  }
+  const double kf = 2.0 / (fast + 1.0), af = 1.0 - kf;
+  const double ks = 2.0 / (slow + 1.0), as = 1.0 - ks;
+  const double kg = 2.0 / (signal + 1.0), ag = 1.0 - kg;
+  const double* x = close.data();
+  const std::size_t s0 = static_cast<std::size_t>(slow) - 1; // first MACD value
+  const std::size_t g0 = s0 + static_cast<std::size_t>(signal) - 1; // first signal value
+  // Seeds: the slow EMA over x[0 .. slow-1], the fast one over the last `fast` values of
+  // that same window, so both EMAs (and the MACD line) start at index slow-1.
+  double sh = 0, sl = 0, fh = 0, fl = 0;
+  for (std::size_t t = 0; t <= s0; ++t) {
+    double s, e;
+    detail::two_sum(sh, x[t], s, e);
+    sh = s;
+    sl = sl + e;
+    if (t + static_cast<std::size_t>(fast) >= static_cast<std::size_t>(slow)) {
+      detail::two_sum(fh, x[t], s, e);
+      fh = s;
+      fl = fl + e;
+    }
+  }
+  std::fill_n(r.macd.begin(), s0, nan);
+  std::fill_n(r.signal.begin(), std::min(g0, size), nan);
+  std::fill_n(r.hist.begin(), std::min(g0, size), nan);
+  double fv = (fh + fl) / fast, sv = (sh + sl) / slow;
+  double gh = 0, gl = 0, gv = 0;
+  double* om = r.macd.data();
+  double* og = r.signal.data();
+  double* oh = r.hist.data();
+  std::size_t t = s0;
+  // Warm-up of the signal line: MACD values exist, the signal is being seeded.
+  for (; t < size && t <= g0; ++t) {
+    if (t > s0) {
+      fv = detail::smooth(fv, af, kf, x[t]);
+      sv = detail::smooth(sv, as, ks, x[t]);
+    }
+    const double m = fv - sv;
+    om[t] = m;
+    double s, e;
+    detail::two_sum(gh, m, s, e);
+    gh = s;
+    gl = gl + e;
+    if (t == g0) {
+      gv = (gh + gl) / signal;
+      og[t] = gv;
+      oh[t] = m - gv;
+    }
+  }
+  for (; t < size; ++t) {
+    fv = detail::smooth(fv, af, kf, x[t]);
+    sv = detail::smooth(sv, as, ks, x[t]);
+    const double m = fv - sv;
+    gv = detail::smooth(gv, ag, kg, m);
+    om[t] = m;
+    og[t] = gv;
+    oh[t] = m - gv;
+  }
+}
+
+macd_result macd(const series& close, int fast, int slow, int signal) {
+  macd_result r;
+  macd_into(close, fast, slow, signal, r);
+  return r;
+}
+
+// -- Bollinger ------------------------------------------------------------------------------
+
+void bollinger_into(const series& close, int period, double k, bollinger_result& r) {
+  const std::size_t size = close.size();
+  r.upper.resize(size);
+  r.middle.resize(size);
+  r.lower.resize(size);
+  if (period < 1) {
+    fill_nan(r.upper);
+    fill_nan(r.middle);
+    return fill_nan(r.lower);
+  }
+  const std::size_t n = static_cast<std::size_t>(period);
+  const double nd = period, inv_n = 1.0 / period;
+  const double* x = close.data();
+  // Lane 0: the window sum of x; lane 1: the window sum of the exact squares x*x. The
+  // block buffers hold (lane 0, lane 1) pairs interleaved, so the serial loop moves whole
+  // two-lane registers.
+  v2d hi = {0.0, 0.0}, lo = {0.0, 0.0};
+  alignas(64) double dd[2 * block], ee[2 * block], hh[2 * block], ll[2 * block];
+  double* __restrict ou = r.upper.data();
+  double* __restrict om = r.middle.data();
+  double* __restrict ol = r.lower.data();
+  for (std::size_t t0 = 0; t0 < size; t0 += block) {
+    const std::size_t m = std::min(block, size - t0);
+    // Per-bar, vectorisable: exact splits of x - x_old and of x^2 - x_old^2.
+    std::size_t j = 0;
+    for (; j < m; ++j) {
+      const std::size_t t = t0 + j;
+      if (t >= n)
+        break;
+      double p, q, e;
+      detail::two_sum(x[t], -0.0, dd[2 * j], ee[2 * j]);
+      detail::two_prod(x[t], x[t], p, q);
+      detail::two_sum(p, -0.0, dd[2 * j + 1], e);
+      ee[2 * j + 1] = e + (q - 0.0);
+    }
+    for (; j < m; ++j) {
+      const std::size_t t = t0 + j;
+      const double old = x[t - n];
+      double p, q, po, qo, e;
+      detail::two_sum(x[t], -old, dd[2 * j], ee[2 * j]);
+      detail::two_prod(x[t], x[t], p, q);
+      detail::two_prod(old, old, po, qo);
+      detail::two_sum(p, -po, dd[2 * j + 1], e);
+      ee[2 * j + 1] = e + (q - qo);
+    }
+    // Serial: both compensated sums advance together in the two lanes of one register.
+    for (j = 0; j < m; ++j) {
+      v2d d, e;
+      std::memcpy(&d, dd + 2 * j, sizeof d);
+      std::memcpy(&e, ee + 2 * j, sizeof e);
+      detail::window_step_pos(hi, lo, d, e);
+      std::memcpy(hh + 2 * j, &hi, sizeof hi);
+      std::memcpy(ll + 2 * j, &lo, sizeof lo);
+    }
+    // Per-bar, vectorisable: the bands.
+    const std::size_t first = t0 + 1 >= n ? 0 : std::min(m, n - 1 - t0);
+    for (j = 0; j < first; ++j)
+      ou[t0 + j] = om[t0 + j] = ol[t0 + j] = nan;
+    for (j = first; j < m; ++j)
+      detail::bollinger_from(nd, inv_n, k, hh[2 * j], ll[2 * j], hh[2 * j + 1], ll[2 * j + 1],
+                             ou[t0 + j], om[t0 + j], ol[t0 + j]);
+  }
+}
+
+bollinger_result bollinger(const series& close, int period, double k) {
+  bollinger_result r;
+  bollinger_into(close, period, k, r);
+  return r;
+}
+
+// -- ATR / ADX ------------------------------------------------------------------------------
+
+void atr_into(const series& high, const series& low, const series& close, int period,
+              series& out) {
+  const std::size_t size = close.size();
+  out.resize(size);
+  if (period < 1 || high.size() != size || low.size() != size ||
+      size <= static_cast<std::size_t>(period))
+    return fill_nan(out);
+  const std::size_t n = static_cast<std::size_t>(period);
+  std::fill_n(out.begin(), n, nan);
+  const double a = (period - 1.0) / period, b = 1.0 / period, nd = period;
+  const double *h = high.data(), *l = low.data(), *c = close.data();
+  double sum = 0.0;
+  for (std::size_t t = 1; t <= n; ++t)
+    sum = sum + detail::true_range(h[t], l[t], c[t - 1]);
+  double v = sum / nd;
+  out[n] = v;
+  for (std::size_t t0 = n + 1; t0 < size; t0 += block) {
+    const std::size_t m = std::min(block, size - t0);
+    double* o = out.data() + t0;
+    for (std::size_t j = 0; j < m; ++j)
+      o[j] = detail::true_range(h[t0 + j], l[t0 + j], c[t0 + j - 1]);
+    for (std::size_t j = 0; j < m; ++j) {
+      v = detail::smooth(v, a, b, o[j]);
+      o[j] = v;
+    }
+  }
+}
+
+series atr(const series& high, const series& low, const series& close, int period) {
+  series out;
+  atr_into(high, low, close, period, out);
+  return out;
+}
+
+series adx(const series& high, const series& low, const series& close, int period) {
+  const std::size_t size = close.size();
+  series out = nans(size);
+  if (high.size() != size || low.size() != size)
+    return out;
+  adx_state st(period);
+  for (std::size_t t = 0; t < size; ++t)
+    out[t] = st.update(high[t], low[t], close[t]);
+  return out;
+}
+
+// -- volume, range, volatility --------------------------------------------------------------
+
+series obv(const series& close, const series& volume) {
+  const std::size_t size = close.size();
+  series out = nans(size);
+  if (volume.size() != size)
+    return out;
+  obv_state st;
+  for (std::size_t t = 0; t < size; ++t)
+    out[t] = st.update(close[t], volume[t]);
+  return out;
+}
+
+stoch_result stoch(const series& high, const series& low, const series& close, int k_period,
+                   int k_slow, int d_period) {
+  const std::size_t size = close.size();
+  stoch_result r{nans(size), nans(size)};
+  if (high.size() != size || low.size() != size)
+    return r;
+  stoch_state st(k_period, k_slow, d_period);
+  for (std::size_t t = 0; t < size; ++t) {
+    const stoch_value v = st.update(high[t], low[t], close[t]);
+    r.k[t] = v.k;
+    r.d[t] = v.d;
+  }
+  return r;
+}
+
+series relative_volume(const series& volume, int period) {
+  series out = nans(volume.size());
+  relative_volume_state st(period);
+  for (std::size_t t = 0; t < volume.size(); ++t)
+    out[t] = st.update(volume[t]);
+  return out;
+}
+
+series dist_from_high(const series& high, const series& close, int period) {
+  const std::size_t size = close.size();
+  series out = nans(size);
+  if (high.size() != size)
+    return out;
+  dist_from_high_state st(period);
+  for (std::size_t t = 0; t < size; ++t)
+    out[t] = st.update(high[t], close[t]);
+  return out;
+}
+
+series dist_from_low(const series& low, const series& close, int period) {
+  const std::size_t size = close.size();
+  series out = nans(size);
+  if (low.size() != size)
+    return out;
+  dist_from_low_state st(period);
+  for (std::size_t t = 0; t < size; ++t)
+    out[t] = st.update(low[t], close[t]);
+  return out;
+}
+
+series hist_vol(const series& close, int period) {
+  series out = nans(close.size());
+  hist_vol_state st(period);
+  for (std::size_t t = 0; t < close.size(); ++t)
+    out[t] = st.update(close[t]);
+  return out;
+}
+
+series beta(const series& close, const series& index_close, int period) {
+  const std::size_t size = close.size();
+  series out = nans(size);
+  if (index_close.size() != size)
+    return out;
+  beta_state st(period);
+  for (std::size_t t = 0; t < size; ++t)
+    out[t] = st.update(close[t], index_close[t]);
+  return out;
+}
+
+} // namespace sc::ind

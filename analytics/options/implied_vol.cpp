@@ -1,0 +1,279 @@
+#include "analytics/options/implied_vol.hpp"
+
+#include "analytics/options/normal.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace sc::options {
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr double sqrt3 = 1.73205080756887729353;
+constexpr double inv_sqrt2 = 0.70710678118654752440;
+constexpr double inv_sqrt_2pi = 0.39894228040143267794;
+constexpr double sqrt_2pi = 2.50662827463100050242;
+/// 2 pi / sqrt(27): scale of the lower-branch transform, which matches the s -> 0
+/// asymptote b(x, s) ~ s^3 / (sqrt(2 pi) x^2) exp(-x^2 / (2 s^2)).
+constexpr double lower_map_scale = 1.20919957615614523373;
+constexpr int max_iterations = 2;
+
+iv_result fail(iv_error e) { return {nan, e}; }
+
+// -- the normalised Black function and its s-derivatives (x < 0 throughout) ----------
+
+/// db/ds = exp(-x^2/(2 s^2) - s^2/8) / sqrt(2 pi)
+double black_vega(double x, double s) {
+  const double h = x / s;
+  return inv_sqrt_2pi * std::exp(-0.5 * h * h - 0.125 * s * s);
+}
+/// b''/b' and b'''/b'
+double b2_ratio(double x, double s) { return x * x / (s * s * s) - 0.25 * s; }
+double b3_ratio(double x, double s, double b2) {
+  const double s2 = s * s;
+  return b2 * b2 - 3 * x * x / (s2 * s2) - 0.25;
+}
+/// b_max - b(x, s) = e^{x/2} N(-h-t) + e^{-x/2} N(h-t): a sum, so accurate near b_max.
+double black_complement(double x, double s) {
+  const double h = x / s, t = 0.5 * s;
+  return std::exp(0.5 * x) * norm_cdf(-h - t) + std::exp(-0.5 * x) * norm_cdf(h - t);
+}
+
+// -- rational cubic interpolation (Delbourgo and Gregory) ----------------------------
+
+/// Shape-preserving rational cubic through (xl, yl), (xr, yr) with end slopes dl, dr and
+/// control parameter r (r = 3 is the cubic Hermite; large r tends to the straight line).
+double rational_cubic(double x, double xl, double xr, double yl, double yr, double dl, double dr,
+                      double r) {
+  const double h = xr - xl;
+  if (!(h > 0)) return 0.5 * (yl + yr);
+  const double s = (x - xl) / h, o = 1 - s;
+  const double num =
+    yr * s * s * s + (r * yr - h * dr) * s * s * o + (r * yl + h * dl) * s * o * o + yl * o * o * o;
+  return num / (1 + (r - 3) * s * o);
+}
+
+/// The control parameter that keeps the interpolant monotone: r >= (dl + dr) / delta.
+double clamp_control(double r, double xl, double xr, double yl, double yr, double dl,
+                     double dr) {
+  const double delta = (yr - yl) / (xr - xl);
+  const double r_min = delta != 0 ? (dl + dr) / delta : 0.0;
+  if (!std::isfinite(r) || r < r_min) r = r_min;
+  return std::clamp(r, 0.0, 1e12);
+}
+/// r such that the second derivative at the left end is y2.
+double control_fit_left(double xl, double xr, double yl, double yr, double dl, double dr,
+                        double y2) {
+  const double h = xr - xl, delta = (yr - yl) / h;
+  return clamp_control((0.5 * h * y2 + dr - dl) / (delta - dl), xl, xr, yl, yr, dl, dr);
+}
+/// r such that the second derivative at the right end is y2.
+double control_fit_right(double xl, double xr, double yl, double yr, double dl, double dr,
+                         double y2) {
+  const double h = xr - xl, delta = (yr - yl) / h;
+  return clamp_control((0.5 * h * y2 + dr - dl) / (dr - delta), xl, xr, yl, yr, dl, dr);
+}
+
+// -- the transforms of the outer branches ---------------------------------------------
+
+/// Lower branch: f(s) = c |x| N(-z)^3, z = |x| / (sqrt(3) s), with f, f', f'' in s.
+struct map_values {
+  double f, fp, fpp;
+};
+map_values lower_map(double x, double s) {
+  const double ax = std::fabs(x), z = ax / (sqrt3 * s);
+  const double big_n = norm_cdf(-z), small_n = norm_pdf(z);
+  const double c = lower_map_scale * ax;
+  map_values m;
+  m.f = c * big_n * big_n * big_n;
+  m.fp = 3 * c * big_n * big_n * small_n * z / s;
+  m.fpp = 3 * c * big_n * small_n * z / (s * s) * (2 * small_n * z + big_n * (z * z - 2));
+  return m;
+}
+double lower_map_inverse(double x, double f) {
+  const double ax = std::fabs(x);
+  const double p = std::cbrt(f / (lower_map_scale * ax));
+  const double z = -inverse_norm_cdf(p);
+  return ax / (sqrt3 * z);
+}
+/// Upper branch: f(s) = N(-s/2).
+map_values upper_map(double s) {
+  const double n = norm_pdf(0.5 * s);
+  return {norm_cdf(-0.5 * s), -0.5 * n, 0.125 * s * n};
+}
+
+/// d^2 f / d beta^2 from the s-derivatives: (f'' - f' b''/b') / b'^2.
+double second_in_beta(const map_values& m, double x, double s, double vega) {
+  return (m.fpp - m.fp * b2_ratio(x, s)) / (vega * vega);
+}
+
+enum class branch { lower, middle, upper };
+
+/// One Householder step of order four on the branch's objective.
+double householder_step(branch br, double x, double s, double beta, double b_max) {
+  const double vega = black_vega(x, s);
+  const double b2 = b2_ratio(x, s), b3 = b3_ratio(x, s, b2);
+  double nu, h2, h3;
+  if (br == branch::lower) {
+    // g = 1/ln b(s) - 1/ln beta: nearly linear in s where b is tiny.
+    const double b = detail::normalised_black_otm(x, s);
+    if (!(b > 0) || !(vega > 0)) return s;
+    const double ln_b = std::log(b), ln_beta = std::log(beta), lambda = vega / b;
+    nu = ln_b * (ln_beta - ln_b) / (ln_beta * lambda);
+    h2 = b2 - lambda * (ln_b + 2) / ln_b;
+    h3 = b3 + 2 * lambda * lambda * (1 + 3 / ln_b * (1 + 1 / ln_b)) - 3 * b2 * lambda * (1 + 2 / ln_b);
+  } else if (br == branch::upper) {
+    // g = ln(b_max - beta) - ln(b_max - b(s)): nearly linear where b approaches b_max.
+    const double d = black_complement(x, s);
+    if (!(d > 0) || !(vega > 0)) return s;
+    const double mu = vega / d;
+    nu = std::log(d / (b_max - beta)) / mu;
+    h2 = b2 + mu;
+    h3 = b3 + 3 * b2 * mu + 2 * mu * mu;
+  } else {
+    const double b = detail::normalised_black_otm(x, s);
+    if (!(vega > 0)) return s;
+    nu = (beta - b) / vega;
+    h2 = b2;
+    h3 = b3;
+  }
+  const double step = nu * (1 + 0.5 * h2 * nu) / (1 + nu * (h2 + h3 * nu / 6));
+  const double next = s + (std::isfinite(step) ? step : 0.0);
+  // Never leave the domain: a wild step (far outside the region of the guess) halves s.
+  return next > 0 ? next : 0.5 * s;
+}
+
+/// Total vol s for an out-of-the-money call, x < 0, 0 < beta < b_max = e^{x/2}.
+double solve_otm(double x, double beta) {
+  const double b_max = std::exp(0.5 * x);
+  const double ax = -x;
+  const double s_c = std::sqrt(2 * ax);
+  const double b_c = detail::normalised_black_otm(x, s_c);
+  const double v_c = black_vega(x, s_c);
+  const double s_l = s_c - b_c / v_c;
+  const double s_u = s_c + (b_max - b_c) / v_c;
+  const double b_l = s_l > 0 ? detail::normalised_black_otm(x, s_l) : 0.0;
+  branch br;
+  double s;
+  if (beta < b_l) {
+    br = branch::lower;
+    const map_values m = lower_map(x, s_l);
+    const double v_l = black_vega(x, s_l);
+    const double d_r = m.fp / v_l, d_l = 1;
+    const double r = control_fit_right(0, b_l, 0, m.f, d_l, d_r, second_in_beta(m, x, s_l, v_l));
+    const double f = rational_cubic(beta, 0, b_l, 0, m.f, d_l, d_r, r);
+    s = f > 0 ? lower_map_inverse(x, f) : s_l * 0.5;
+  } else {
+    const double b_u = detail::normalised_black_otm(x, s_u);
+    if (beta <= b_c) {
+      br = branch::middle;
+      const double dl = 1 / black_vega(x, s_l), dr = 1 / v_c;
+      const double r = control_fit_right(b_l, b_c, s_l, s_c, dl, dr, 0.0);
+      s = rational_cubic(beta, b_l, b_c, s_l, s_c, dl, dr, r);
+    } else if (beta <= b_u) {
+      br = branch::middle;
+      const double dl = 1 / v_c, dr = 1 / black_vega(x, s_u);
+      const double r = control_fit_left(b_c, b_u, s_c, s_u, dl, dr, 0.0);
+      s = rational_cubic(beta, b_c, b_u, s_c, s_u, dl, dr, r);
+    } else {
+      br = branch::upper;
+      const map_values m = upper_map(s_u);
+      const double v_u = black_vega(x, s_u);
+      const double d_l = m.fp / v_u, d_r = -0.5;
+      const double r =
+        control_fit_left(b_u, b_max, m.f, 0, d_l, d_r, second_in_beta(m, x, s_u, v_u));
+      const double f = rational_cubic(beta, b_u, b_max, m.f, 0, d_l, d_r, r);
+      // f in (0, N(-s_u/2)); the quantile of a lower-tail probability keeps full precision.
+      s = f > 0 ? -2 * inverse_norm_cdf(f) : 2 * s_u;
+    }
+  }
+  for (int i = 0; i < max_iterations; ++i) s = householder_step(br, x, s, beta, b_max);
+  return s;
+}
+
+/// At the money (x = 0): b = erf(s / (2 sqrt 2)), solved by the same Householder steps.
+double solve_atm(double beta) {
+  double s = beta < 1e-3 ? beta * sqrt_2pi : -2 * inverse_norm_cdf(0.5 * (1 - beta));
+  for (int i = 0; i < max_iterations; ++i) {
+    const double t = 0.5 * s;
+    const double b = std::erf(t * inv_sqrt2);
+    const double vega = inv_sqrt_2pi * std::exp(-0.5 * t * t);
+    const double nu = (beta - b) / vega;
+    const double h2 = -0.25 * s, h3 = h2 * h2 - 0.25;
+    const double step = nu * (1 + 0.5 * h2 * nu) / (1 + nu * (h2 + h3 * nu / 6));
+    if (std::isfinite(step)) s += step;
+  }
+  return s;
+}
+
+} // namespace
+
+const char* to_string(iv_error e) {
+  switch (e) {
+  case iv_error::none: return "none";
+  case iv_error::invalid_input: return "invalid_input";
+  case iv_error::below_intrinsic: return "below_intrinsic";
+  case iv_error::above_maximum: return "above_maximum";
+  case iv_error::no_convergence: return "no_convergence";
+  }
+  return "unknown";
+}
+
+iv_result implied_normalised_vol(double beta, double x, option_type type) {
+  if (!std::isfinite(beta) || !std::isfinite(x)) return fail(iv_error::invalid_input);
+  const double theta = type == option_type::call ? 1.0 : -1.0;
+  // Reduce to an out-of-the-money call: subtract the normalised intrinsic value
+  // 2 sinh(|x|/2) when in the money, and use b_put(x) = b_call(-x).
+  double otm = beta;
+  if (theta * x > 0) otm = beta - 2 * std::sinh(0.5 * std::fabs(x));
+  const double x_otm = -std::fabs(x);
+  if (otm < 0) return fail(iv_error::below_intrinsic);
+  if (otm >= std::exp(0.5 * x_otm)) return fail(iv_error::above_maximum);
+  if (otm == 0) return {0.0, iv_error::none};
+  const double s = x_otm == 0 ? solve_atm(otm) : solve_otm(x_otm, otm);
+  // Only prices at the edge of underflow can defeat the iteration.
+  if (!std::isfinite(s)) return fail(iv_error::no_convergence);
+  return {s, iv_error::none};
+}
+
+iv_result implied_vol(const bsm_inputs& c, double price) {
+  const double s0 = c.spot, k = c.strike, t = c.years, r = c.rate, q = c.dividend_yield;
+  if (!(s0 > 0 && k > 0 && t > 0) || !std::isfinite(s0) || !std::isfinite(k) ||
+      !std::isfinite(t) || !std::isfinite(r) || !std::isfinite(q) || !std::isfinite(price) ||
+      price < 0)
+    return fail(iv_error::invalid_input);
+  const double theta = c.type == option_type::call ? 1.0 : -1.0;
+  const double x = detail::log_moneyness(s0, k) + (r - q) * t;
+  const double dfr = std::exp(-r * t);
+  // Work on the time value in price units (the intrinsic part is exact there), then
+  // normalise by sqrt(F K) e^{-rT} = K e^{x/2 - rT}.
+  double time_value = price;
+  if (theta * x > 0) time_value = price - theta * k * dfr * std::expm1(x);
+  if (time_value < 0) return fail(iv_error::below_intrinsic);
+  const double upper = c.type == option_type::call ? s0 * std::exp(-q * t) : k * dfr;
+  if (price >= upper) return fail(iv_error::above_maximum);
+  const double norm = k * std::exp(0.5 * x - r * t);
+  const double x_otm = -std::fabs(x);
+  const double beta = time_value / norm;
+  if (beta >= std::exp(0.5 * x_otm)) return fail(iv_error::above_maximum);
+  if (beta == 0) return {0.0, iv_error::none};
+  const double s = x_otm == 0 ? solve_atm(beta) : solve_otm(x_otm, beta);
+  // Only prices at the edge of underflow (about 1e-300 of the strike) can defeat the
+  // iteration; say so rather than return a number that is not a vol.
+  if (!std::isfinite(s)) return fail(iv_error::no_convergence);
+  return {s / std::sqrt(t), iv_error::none};
+}
+
+void implied_vol_batch(const iv_batch_inputs& in, double* vol, iv_error* error, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const bsm_inputs c{in.type[i], in.spot[i], in.strike[i], in.years[i], in.rate[i],
+                       in.dividend_yield[i], 0.0};
+    const iv_result res = implied_vol(c, in.price[i]);
+    vol[i] = res.vol;
+    if (error) error[i] = res.error;
+  }
+}
+
+} // namespace sc::options
