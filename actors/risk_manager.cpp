@@ -32,6 +32,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -144,7 +145,7 @@ void gather(risk_ptr self, day_number day, std::set<std::string> bar_symbols,
       .then(
         [self, view, finish, s, day](bar_series& b) mutable {
           if (b.size() < 2 || b.date.size() != b.size()) {
-            view->errors.push_back(s + ": " + std::to_string(b.size()) + " bars");
+            view->errors.push_back(s + " bars: only " + std::to_string(b.size()) + " dated bars");
           } else {
             if (self->state.bars_day == day)
               self->state.bars[s] = b;
@@ -464,6 +465,19 @@ risk_report build_report(risk_state& st, const portfolio_snapshot& snap,
   if (auto b = m.bars.find(small_cap_index); b != m.bars.end())
     scx = detail::returns_on(b->second, b->second.date);
   const auto regime = risk::classify_regime(level, scx, lim);
+  // The regime's inputs are optional one by one: either index decides alone, so a
+  // missing one is not a data failure unless both are missing.
+  if (regime.has_index_level || regime.has_realised) {
+    errors.erase(std::remove_if(errors.begin(), errors.end(),
+                                [](const std::string& e) {
+                                  return e.rfind(std::string{volatility_index} + " ", 0) == 0
+                                         || e.rfind(std::string{small_cap_index} + " ", 0) == 0;
+                                }),
+                 errors.end());
+  } else {
+    errors.push_back(std::string{"regime: no "} + volatility_index + " level and no "
+                     + small_cap_index + " history");
+  }
   r.regime = regime.has_index_level || regime.has_realised ? risk::to_string(regime.regime)
                                                            : "unknown";
 
@@ -524,9 +538,12 @@ risk_actor::behavior_type risk_manager(risk_ptr self, settings_ptr cfg) {
       for (const auto& p : props)
         if (p.underlying_returns.empty() && !p.idea.underlying.empty())
           bar_symbols.insert(p.idea.underlying);
-      std::vector<std::string> quotes(bar_symbols.begin(), bar_symbols.end());
-      // Spots are needed only to revalue holdings and proposals without a spot.
-      gather(self, market_day(snap), bar_symbols, snap.positions.empty() ? std::vector<std::string>{} : quotes,
+      // Spots are needed to revalue holdings (proposals carry theirs).
+      std::vector<std::string> quotes;
+      if (!snap.positions.empty())
+        quotes.assign(bar_symbols.begin(), bar_symbols.end());
+      const auto day = market_day(snap); // before `snap` is moved into the callback
+      gather(self, day, std::move(bar_symbols), std::move(quotes),
              [self, rp, props = std::move(props), snap = std::move(snap)](
                const market_view& m) mutable {
                rp.deliver(run_checks(self->state, props, snap, m));
@@ -540,7 +557,8 @@ risk_actor::behavior_type risk_manager(risk_ptr self, settings_ptr cfg) {
       quotes.push_back(volatility_index);
       bar_symbols.insert(volatility_index);
       bar_symbols.insert(small_cap_index);
-      gather(self, market_day(snap), bar_symbols, quotes,
+      const auto day = market_day(snap); // before `snap` is moved into the callback
+      gather(self, day, std::move(bar_symbols), std::move(quotes),
              [self, rp, snap = std::move(snap)](const market_view& m) mutable {
                rp.deliver(build_report(self->state, snap, m));
              });
