@@ -97,6 +97,22 @@ mock_fetcher(fetcher_actor::stateful_pointer<mock_fetcher_state> self,
   };
 }
 
+/// A PORTFOLIO MANAGER that holds one fixed snapshot.
+portfolio_actor::behavior_type mock_portfolio(portfolio_actor::pointer self,
+                                              portfolio_snapshot snap) {
+  return {
+      [=](atom::open, const std::vector<risk_decision>&) {
+        return std::vector<std::string>{};
+      },
+      [=](atom::mark) { return snap; },
+      [=](caf::get_atom) { return snap; },
+      [=](atom::status) {
+        return actor_health{"mock_portfolio", lifecycle::running, 0, ""};
+      },
+      [=](atom::crash) { self->quit(); },
+  };
+}
+
 std::shared_ptr<const sim::market> sim_market(int size) {
   static std::map<int, std::shared_ptr<const sim::market>> cache;
   auto& m = cache[size];
@@ -161,8 +177,18 @@ struct fixture {
     return h;
   }
 
+  portfolio_actor portfolio;
+
+  void start_portfolio(portfolio_snapshot snap) {
+    portfolio = sys.spawn(mock_portfolio, std::move(snap));
+    sys.registry().put(actors::names::portfolio,
+                       caf::actor_cast<caf::strong_actor_ptr>(portfolio));
+  }
+
   ~fixture() {
     sys.registry().erase(actors::names::fetcher);
+    sys.registry().erase(actors::names::portfolio);
+    if (portfolio) caf::anon_send_exit(portfolio, caf::exit_reason::user_shutdown);
     if (scanner) caf::anon_send_exit(scanner, caf::exit_reason::user_shutdown);
     if (fetcher) caf::anon_send_exit(fetcher, caf::exit_reason::user_shutdown);
   }
@@ -360,4 +386,42 @@ TEST_CASE_METHOD(fixture,
   auto rep = scan();
   REQUIRE(!rep);
   CHECK(rep.error() == caf::sec::request_receiver_down);
+}
+
+TEST_CASE_METHOD(fixture, "Holdings from the portfolio manager shape the portfolio fit",
+                 "[scanner]") {
+  // First scan without holdings to learn the candidates; then hold the best one.
+  start_fetcher();
+  start_scanner();
+  auto before = scan();
+  REQUIRE(before);
+  REQUIRE(before->candidates.size() >= 2);
+  const auto held = before->candidates[0];
+  portfolio_snapshot snap;
+  position_view p;
+  p.symbol = held.symbol + "260116C00010000";
+  p.underlying = held.symbol;
+  p.sector = held.sector;
+  p.quantity = 2;
+  p.market_value = 500;
+  snap.positions.push_back(p);
+  start_portfolio(snap);
+  auto rep = scan(2);
+  REQUIRE(rep);
+  CHECK(rep->errors.empty());
+  REQUIRE(!rep->candidates.empty());
+  for (const auto& c : rep->candidates) {
+    INFO(c.symbol);
+    const auto* fit = find_factor(c, "portfolio_fit");
+    REQUIRE(fit);
+    // The holding's bars arrived: every candidate has a correlation with it (itself 1).
+    REQUIRE(std::isfinite(fit->raw));
+    if (c.symbol == held.symbol) CHECK(fit->raw == Approx(1.0));
+    // scoring.hpp: fit = (1 - max(0, corr)) x (1 - sector share); the one holding is
+    // all of the value, so its sector scores 0 and others 1 - max(0, corr).
+    if (c.sector == held.sector)
+      CHECK(fit->score == Approx(0.0).margin(1e-12));
+    else
+      CHECK(fit->score == Approx(1.0 - std::max(0.0, fit->raw)).margin(1e-12));
+  }
 }
