@@ -175,7 +175,9 @@ portfolio_snapshot snapshot_of(const portfolio_manager_state& st) {
   s.equity = book.equity();
   s.realized = book.realized();
   s.unrealized = book.unrealized();
-  std::vector<double> curve;
+  // The curve starts at the starting cash: a loss from the capital first put in is a
+  // drawdown even before the first equity sample.
+  std::vector<double> curve{book.starting_cash()};
   for (const auto& e : book.equity_curve())
     curve.push_back(e.equity);
   curve.push_back(s.equity);

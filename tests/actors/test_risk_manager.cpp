@@ -486,7 +486,7 @@ TEST_CASE_METHOD(fixture, "the report's VaR of a one-option portfolio equals a d
   CHECK(r.regime == "low");
 }
 
-TEST_CASE_METHOD(fixture, "the report's Sharpe ratio comes from the daily equities seen, NaN until enough",
+TEST_CASE_METHOD(fixture, "the report's Sharpe ratio comes from the daily equities seen and is NaN until enough",
                  "[risk][sharpe]") {
   start_fetcher();
   start_risk();
