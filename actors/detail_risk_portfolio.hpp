@@ -25,34 +25,31 @@ namespace sc::actors::detail {
 inline std::chrono::milliseconds fetch_timeout(const config::settings& s) {
   std::chrono::milliseconds slowest{1'000};
   for (const auto& src : s.data.sources)
-    if (src.enabled)
-      slowest = std::max(slowest, src.timeout);
+    if (src.enabled) slowest = std::max(slowest, src.timeout);
   const int attempts = std::max(1, s.data.retry.max_attempts);
-  return slowest * attempts + s.data.retry.max_delay * (attempts - 1)
-         + std::chrono::milliseconds{1'000};
+  return slowest * attempts + s.data.retry.max_delay * (attempts - 1) +
+         std::chrono::milliseconds{1'000};
 }
 
 /// Daily simple returns close[t] / close[t-1] - 1 of the bars dated on `days` (sorted
 /// ascending), skipping the other bars: every series returned for one request then
 /// covers the same days, whatever a source left out. Empty when fewer than two of the
 /// days are found or a close is not positive.
-inline std::vector<double> returns_on(const bar_series& b, const std::vector<day_number>& days) {
+inline std::vector<double> returns_on(const bar_series& b,
+                                      const std::vector<day_number>& days) {
   std::vector<double> closes;
   closes.reserve(days.size());
   size_t j = 0;
   for (size_t i = 0; i < b.date.size() && j < days.size(); ++i) {
     while (j < days.size() && days[j] < b.date[i])
       ++j;
-    if (j < days.size() && days[j] == b.date[i])
-      closes.push_back(b.close[i]);
+    if (j < days.size() && days[j] == b.date[i]) closes.push_back(b.close[i]);
   }
   std::vector<double> r;
-  if (closes.size() < 2)
-    return r;
+  if (closes.size() < 2) return r;
   r.reserve(closes.size() - 1);
   for (size_t i = 1; i < closes.size(); ++i) {
-    if (!(closes[i - 1] > 0) || !(closes[i] > 0))
-      return {};
+    if (!(closes[i - 1] > 0) || !(closes[i] > 0)) return {};
     r.push_back(closes[i] / closes[i - 1] - 1.0);
   }
   return r;
@@ -61,8 +58,7 @@ inline std::vector<double> returns_on(const bar_series& b, const std::vector<day
 /// The trading days shared by every series, sorted: the calendar on which returns of
 /// different underlyings line up day for day.
 inline std::vector<day_number> common_days(const std::vector<const bar_series*>& series) {
-  if (series.empty())
-    return {};
+  if (series.empty()) return {};
   std::vector<day_number> days = series.front()->date;
   std::sort(days.begin(), days.end());
   for (size_t k = 1; k < series.size(); ++k) {
@@ -83,8 +79,8 @@ inline std::vector<day_number> common_days(const std::vector<const bar_series*>&
 /// used instead, and with none the Greeks are those of zero volatility (intrinsic).
 struct unit_greeks {
   double iv = nan;
-  bool solved = false;     ///< iv came from `price` (rather than the fallback).
-  options::greeks g;       ///< Per share; vega per 1.00 of vol, theta per year.
+  bool solved = false; ///< iv came from `price` (rather than the fallback).
+  options::greeks g;   ///< Per share; vega per 1.00 of vol, theta per year.
 };
 
 inline unit_greeks greeks_from_price(option_type type, exercise_style style, double spot,
@@ -100,15 +96,15 @@ inline unit_greeks greeks_from_price(option_type type, exercise_style style, dou
   in.dividend_yield = dividend_yield;
   unit_greeks out;
   if (in.years > 0 && price > 0 && spot > 0) {
-    const auto iv = style == exercise_style::american ? options::american_implied_vol(in, price)
-                                                      : options::implied_vol(in, price);
+    const auto iv = style == exercise_style::american
+                        ? options::american_implied_vol(in, price)
+                        : options::implied_vol(in, price);
     if (iv.ok() && iv.vol > 0) {
       out.iv = iv.vol;
       out.solved = true;
     }
   }
-  if (!out.solved)
-    out.iv = fallback_iv > 0 ? fallback_iv : 0.0;
+  if (!out.solved) out.iv = fallback_iv > 0 ? fallback_iv : 0.0;
   in.vol = out.iv;
   if (in.years > 0 && in.vol > 0 && style == exercise_style::american)
     out.g = options::american_greeks(in);

@@ -7,7 +7,8 @@
 // Message flows:
 //
 //   caller --[open, decisions]--> portfolio          paper fill per approved decision at
-//   caller <--[contracts opened]-- portfolio         the idea's quote, persisted, exits set
+//   caller <--[contracts opened]-- portfolio         the idea's quote, persisted, exits
+//   set
 //
 //   caller --[mark]--> portfolio
 //     portfolio --[chain, underlying]--> fetcher     (one per held option underlying)
@@ -85,9 +86,12 @@ struct portfolio_manager_state {
 
 using pm_ptr = portfolio_actor::stateful_pointer<portfolio_manager_state>;
 
-timestamp now() { return timestamp{std::chrono::system_clock::now()}; }
+timestamp now() {
+  return timestamp{std::chrono::system_clock::now()};
+}
 
-// -- persistence --------------------------------------------------------------------------
+// -- persistence
+// --------------------------------------------------------------------------
 
 /// Opens and loads the ledger file, or falls back to an in-memory book.
 void open_ledger(portfolio_manager_state& st) {
@@ -123,7 +127,8 @@ void open_ledger(portfolio_manager_state& st) {
                log::kv("fills", static_cast<int64_t>(st.book.fills().size()))});
     return;
   }
-  st.store_error = "ledger " + st.db_path + " unusable, running on an in-memory ledger: " + why;
+  st.store_error =
+      "ledger " + st.db_path + " unusable, running on an in-memory ledger: " + why;
   st.book = pf::ledger{cfg.trading.starting_cash};
   st.life.degrade(st.store_error);
   log::error(portfolio_manager_state::name, "ledger_unusable",
@@ -132,13 +137,13 @@ void open_ledger(portfolio_manager_state& st) {
 }
 
 /// Applies and persists one fill (with exit levels for an entry when `exits` is set).
-pf::result<pf::fill_effect> record(portfolio_manager_state& st, const pf::instrument& spec,
-                                   pf::fill f, bool entry) {
+pf::result<pf::fill_effect> record(portfolio_manager_state& st,
+                                   const pf::instrument& spec, pf::fill f, bool entry) {
   const auto& trading = st.cfg->trading;
   if (st.store) {
-    auto r = st.store->record_fill(st.book, spec, std::move(f), entry ? &trading : nullptr);
-    if (!r)
-      st.life.degrade("ledger write failed: " + r.error_message());
+    auto r =
+        st.store->record_fill(st.book, spec, std::move(f), entry ? &trading : nullptr);
+    if (!r) st.life.degrade("ledger write failed: " + r.error_message());
     return r;
   }
   auto r = st.book.apply(spec, std::move(f));
@@ -165,7 +170,8 @@ void settle_health(portfolio_manager_state& st, const std::vector<std::string>& 
   }
 }
 
-// -- snapshot -----------------------------------------------------------------------------
+// -- snapshot
+// -----------------------------------------------------------------------------
 
 portfolio_snapshot snapshot_of(const portfolio_manager_state& st) {
   const auto& book = st.book;
@@ -209,7 +215,8 @@ portfolio_snapshot snapshot_of(const portfolio_manager_state& st) {
   return s;
 }
 
-// -- open ---------------------------------------------------------------------------------
+// -- open
+// ---------------------------------------------------------------------------------
 
 std::vector<std::string> open_positions(portfolio_manager_state& st,
                                         const std::vector<risk_decision>& decisions) {
@@ -217,8 +224,7 @@ std::vector<std::string> open_positions(portfolio_manager_state& st,
   std::vector<std::string> opened;
   std::vector<std::string> errors;
   for (const auto& d : decisions) {
-    if (d.decision == verdict::reject || d.quantity <= 0)
-      continue;
+    if (d.decision == verdict::reject || d.quantity <= 0) continue;
     const auto& idea = d.proposal.idea;
     pf::instrument spec;
     const bool is_option = !idea.contract.empty();
@@ -280,17 +286,18 @@ std::vector<std::string> open_positions(portfolio_manager_state& st,
     const auto* p = st.book.find(spec.symbol);
     log::info(portfolio_manager_state::name, "fill",
               {log::kv("symbol", spec.symbol), log::kv("side", "buy"),
-               log::kv("quantity", r->applied.quantity), log::kv("price", r->applied.price),
-               log::kv("fees", r->applied.fees), log::kv("reason", r->applied.reason),
-               log::kv("stop", p ? p->stop : nan), log::kv("target", p ? p->target : nan),
-               log::kv("cash", st.book.cash())});
+               log::kv("quantity", r->applied.quantity),
+               log::kv("price", r->applied.price), log::kv("fees", r->applied.fees),
+               log::kv("reason", r->applied.reason), log::kv("stop", p ? p->stop : nan),
+               log::kv("target", p ? p->target : nan), log::kv("cash", st.book.cash())});
     opened.push_back(spec.symbol);
   }
   settle_health(st, errors);
   return opened;
 }
 
-// -- mark ---------------------------------------------------------------------------------
+// -- mark
+// ---------------------------------------------------------------------------------
 
 /// What one mark gathered from the fetcher.
 struct mark_inputs {
@@ -304,7 +311,8 @@ struct mark_inputs {
 /// 21:00 UTC is the later of the two, so settlement is never early (in summer it is an
 /// hour late, during which the contract keeps its last mark).
 bool after_close(timestamp t) {
-  const auto ns = t.time_since_epoch().count() - int64_t{to_day(t)} * 86'400'000'000'000LL;
+  const auto ns =
+      t.time_since_epoch().count() - int64_t{to_day(t)} * 86'400'000'000'000LL;
   return ns >= 21LL * 3'600'000'000'000LL;
 }
 
@@ -319,8 +327,7 @@ void apply_marks(portfolio_manager_state& st, mark_inputs& in) {
     t = std::max(t, c.as_of);
   for (const auto& [s, q] : in.quotes)
     t = std::max(t, q.time);
-  if (t == timestamp{})
-    t = now();
+  if (t == timestamp{}) t = now();
   const day_number today = to_day(t);
 
   // Marks and Greeks. Exit prices (bids) are remembered for the marked positions only:
@@ -328,25 +335,22 @@ void apply_marks(portfolio_manager_state& st, mark_inputs& in) {
   std::map<std::string, double> bids;
   std::map<std::string, double> closes; // underlying prices for expiry settlement
   for (const auto& [u, c] : in.chains)
-    if (c.spot > 0)
-      closes[u] = c.spot;
+    if (c.spot > 0) closes[u] = c.spot;
   for (const auto& [s, q] : in.quotes)
-    if (q.mid() > 0)
-      closes[s] = q.mid();
+    if (q.mid() > 0) closes[s] = q.mid();
   std::vector<std::pair<std::string, double>> stock_marks;
   for (const auto& [sym, p] : book.positions()) {
     const auto& und = p.spec.underlying_symbol();
     if (p.spec.kind == risk::asset_kind::stock) {
       auto q = in.quotes.find(sym);
-      if (q == in.quotes.end())
-        continue;
-      stock_marks.emplace_back(sym, pf::mark_price(q->second.bid, q->second.ask, q->second.last));
+      if (q == in.quotes.end()) continue;
+      stock_marks.emplace_back(
+          sym, pf::mark_price(q->second.bid, q->second.ask, q->second.last));
       bids[sym] = q->second.bid;
       continue;
     }
     auto c = in.chains.find(und);
-    if (c == in.chains.end())
-      continue;
+    if (c == in.chains.end()) continue;
     const option_quote* oq = nullptr;
     for (const auto& x : c->second.contracts)
       if (x.contract == sym) {
@@ -354,8 +358,7 @@ void apply_marks(portfolio_manager_state& st, mark_inputs& in) {
         break;
       }
     if (!oq) {
-      if (p.spec.expiry >= today)
-        errors.push_back(sym + ": not in the chain of " + und);
+      if (p.spec.expiry >= today) errors.push_back(sym + ": not in the chain of " + und);
       continue;
     }
     const double px = pf::mark_price(oq->bid, oq->ask, oq->last);
@@ -367,9 +370,9 @@ void apply_marks(portfolio_manager_state& st, mark_inputs& in) {
     // Greeks at the new spot, from the volatility the market price implies now.
     auto& os = st.options[sym];
     const auto g = detail::greeks_from_price(
-      p.spec.type, oq->style, c->second.spot, p.spec.strike,
-      detail::years_to(p.spec.expiry, today), c->second.rate, c->second.dividend_yield, px,
-      std::isfinite(os.iv) ? os.iv : oq->provider_iv);
+        p.spec.type, oq->style, c->second.spot, p.spec.strike,
+        detail::years_to(p.spec.expiry, today), c->second.rate, c->second.dividend_yield,
+        px, std::isfinite(os.iv) ? os.iv : oq->provider_iv);
     os.spot = c->second.spot;
     os.iv = g.iv;
     os.delta = g.g.delta;
@@ -387,8 +390,7 @@ void apply_marks(portfolio_manager_state& st, mark_inputs& in) {
     errors.push_back(e);
   auto close_out = [&](const pf::exit_signal& s, double price, double fees) {
     const auto* p = book.find(s.symbol);
-    if (!p)
-      return;
+    if (!p) return;
     const auto spec = p->spec;
     auto f = pf::exit_fill(s, t, fees);
     f.price = price;
@@ -399,26 +401,24 @@ void apply_marks(portfolio_manager_state& st, mark_inputs& in) {
                  {log::kv("symbol", s.symbol), log::kv("error", r.error_message())});
       return;
     }
-    if (!book.find(s.symbol))
-      st.options.erase(s.symbol);
+    if (!book.find(s.symbol)) st.options.erase(s.symbol);
     log::info(portfolio_manager_state::name, "fill",
               {log::kv("symbol", s.symbol), log::kv("side", "sell"),
-               log::kv("quantity", r->applied.quantity), log::kv("price", r->applied.price),
-               log::kv("fees", r->applied.fees), log::kv("reason", r->applied.reason),
-               log::kv("realized", r->realized), log::kv("message", s.message),
-               log::kv("cash", book.cash())});
+               log::kv("quantity", r->applied.quantity),
+               log::kv("price", r->applied.price), log::kv("fees", r->applied.fees),
+               log::kv("reason", r->applied.reason), log::kv("realized", r->realized),
+               log::kv("message", s.message), log::kv("cash", book.cash())});
   };
   for (const auto& s : expiry.settlements)
     close_out(s, s.price, 0.0);
   for (const auto& s : pf::check_exits(book)) {
     auto b = bids.find(s.symbol);
-    if (b == bids.end())
-      continue;
+    if (b == bids.end()) continue;
     const auto* p = book.find(s.symbol);
-    if (!p)
-      continue;
-    const double unit_fee = p->spec.kind == risk::asset_kind::option ? trading.fee_per_contract
-                                                                     : trading.fee_per_share;
+    if (!p) continue;
+    const double unit_fee = p->spec.kind == risk::asset_kind::option
+                                ? trading.fee_per_contract
+                                : trading.fee_per_share;
     // Sold at the bid; a quote without a bid (a worthless option) sells at zero.
     const double price = std::isfinite(b->second) && b->second > 0 ? b->second : 0.0;
     close_out(s, price, std::abs(s.quantity) * unit_fee);
@@ -440,85 +440,89 @@ void apply_marks(portfolio_manager_state& st, mark_inputs& in) {
   settle_health(st, errors);
 }
 
-// -- behavior -----------------------------------------------------------------------------
+// -- behavior
+// -----------------------------------------------------------------------------
 
 portfolio_actor::behavior_type portfolio_manager(pm_ptr self, settings_ptr cfg) {
   guard_exceptions(self, portfolio_manager_state::name);
   self->state.cfg = std::move(cfg);
   open_ledger(self->state);
   return {
-    [self](atom::status) { return self->state.life.health(portfolio_manager_state::name); },
-    [self](atom::crash) { crash_now(self, portfolio_manager_state::name); },
-    [self](atom::open, const std::vector<risk_decision>& decisions) {
-      return open_positions(self->state, decisions);
-    },
-    [self](atom::mark) -> caf::result<portfolio_snapshot> {
-      auto& st = self->state;
-      std::set<std::string> chains;
-      std::vector<std::string> stocks;
-      for (const auto& [sym, p] : st.book.positions()) {
-        if (p.spec.kind == risk::asset_kind::option)
-          chains.insert(p.spec.underlying_symbol());
-        else
-          stocks.push_back(sym);
-      }
-      auto in = std::make_shared<mark_inputs>();
-      if (chains.empty() && stocks.empty()) {
-        apply_marks(st, *in);
-        return snapshot_of(st);
-      }
-      auto fetcher = lookup<fetcher_actor>(self->system(), names::fetcher);
-      if (!fetcher) {
-        // The last state, with the time of the last good mark: stale, not invented.
-        st.life.degrade("mark: no fetcher registered; positions keep their last marks");
-        log::warn(portfolio_manager_state::name, "mark_stale",
-                  {log::kv("reason", "no fetcher registered")});
-        return snapshot_of(st);
-      }
-      auto rp = self->make_response_promise<portfolio_snapshot>();
-      auto remaining = std::make_shared<size_t>(chains.size() + (stocks.empty() ? 0 : 1));
-      auto finish = [self, in, remaining, rp]() mutable {
-        if (--*remaining > 0)
-          return;
-        if (in->chains.empty() && in->quotes.empty()) {
-          // Nothing arrived: no marks, no equity point, the last state as it was.
-          std::string all;
-          for (const auto& e : in->errors)
-            all += (all.empty() ? "" : "; ") + e;
-          self->state.life.degrade("mark: " + all);
-          log::warn(portfolio_manager_state::name, "mark_stale", {log::kv("reason", all)});
-        } else {
-          apply_marks(self->state, *in);
+      [self](atom::status) {
+        return self->state.life.health(portfolio_manager_state::name);
+      },
+      [self](atom::crash) { crash_now(self, portfolio_manager_state::name); },
+      [self](atom::open, const std::vector<risk_decision>& decisions) {
+        return open_positions(self->state, decisions);
+      },
+      [self](atom::mark) -> caf::result<portfolio_snapshot> {
+        auto& st = self->state;
+        std::set<std::string> chains;
+        std::vector<std::string> stocks;
+        for (const auto& [sym, p] : st.book.positions()) {
+          if (p.spec.kind == risk::asset_kind::option)
+            chains.insert(p.spec.underlying_symbol());
+          else
+            stocks.push_back(sym);
         }
-        rp.deliver(snapshot_of(self->state));
-      };
-      const auto timeout = detail::fetch_timeout(*st.cfg);
-      for (const auto& u : chains)
-        self->request(fetcher, timeout, atom::chain::value, u)
-          .then(
-            [in, finish, u](option_chain& c) mutable {
-              in->chains[u] = std::move(c);
-              finish();
-            },
-            [in, finish, u](caf::error& e) mutable {
-              in->errors.push_back(u + " chain: " + describe(e));
-              finish();
-            });
-      if (!stocks.empty())
-        self->request(fetcher, timeout, atom::quote::value, stocks)
-          .then(
-            [in, finish](std::vector<quote>& qs) mutable {
-              for (auto& q : qs)
-                in->quotes[q.symbol] = std::move(q);
-              finish();
-            },
-            [in, finish](caf::error& e) mutable {
-              in->errors.push_back("quotes: " + describe(e));
-              finish();
-            });
-      return rp;
-    },
-    [self](caf::get_atom) { return snapshot_of(self->state); },
+        auto in = std::make_shared<mark_inputs>();
+        if (chains.empty() && stocks.empty()) {
+          apply_marks(st, *in);
+          return snapshot_of(st);
+        }
+        auto fetcher = lookup<fetcher_actor>(self->system(), names::fetcher);
+        if (!fetcher) {
+          // The last state, with the time of the last good mark: stale, not invented.
+          st.life.degrade("mark: no fetcher registered; positions keep their last marks");
+          log::warn(portfolio_manager_state::name, "mark_stale",
+                    {log::kv("reason", "no fetcher registered")});
+          return snapshot_of(st);
+        }
+        auto rp = self->make_response_promise<portfolio_snapshot>();
+        auto remaining =
+            std::make_shared<size_t>(chains.size() + (stocks.empty() ? 0 : 1));
+        auto finish = [self, in, remaining, rp]() mutable {
+          if (--*remaining > 0) return;
+          if (in->chains.empty() && in->quotes.empty()) {
+            // Nothing arrived: no marks, no equity point, the last state as it was.
+            std::string all;
+            for (const auto& e : in->errors)
+              all += (all.empty() ? "" : "; ") + e;
+            self->state.life.degrade("mark: " + all);
+            log::warn(portfolio_manager_state::name, "mark_stale",
+                      {log::kv("reason", all)});
+          } else {
+            apply_marks(self->state, *in);
+          }
+          rp.deliver(snapshot_of(self->state));
+        };
+        const auto timeout = detail::fetch_timeout(*st.cfg);
+        for (const auto& u : chains)
+          self->request(fetcher, timeout, atom::chain::value, u)
+              .then(
+                  [in, finish, u](option_chain& c) mutable {
+                    in->chains[u] = std::move(c);
+                    finish();
+                  },
+                  [in, finish, u](caf::error& e) mutable {
+                    in->errors.push_back(u + " chain: " + describe(e));
+                    finish();
+                  });
+        if (!stocks.empty())
+          self->request(fetcher, timeout, atom::quote::value, stocks)
+              .then(
+                  [in, finish](std::vector<quote>& qs) mutable {
+                    for (auto& q : qs)
+                      in->quotes[q.symbol] = std::move(q);
+                    finish();
+                  },
+                  [in, finish](caf::error& e) mutable {
+                    in->errors.push_back("quotes: " + describe(e));
+                    finish();
+                  });
+        return rp;
+      },
+      [self](caf::get_atom) { return snapshot_of(self->state); },
   };
 }
 

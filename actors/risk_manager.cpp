@@ -85,8 +85,8 @@ std::string fmt(const char* f, double a) {
 
 /// The market day of a snapshot: its time, or today when the caller left it unset.
 day_number market_day(const portfolio_snapshot& s) {
-  const timestamp t = s.time == timestamp{} ? timestamp{std::chrono::system_clock::now()}
-                                            : s.time;
+  const timestamp t =
+      s.time == timestamp{} ? timestamp{std::chrono::system_clock::now()} : s.time;
   return to_day(t);
 }
 
@@ -128,48 +128,46 @@ void gather(risk_ptr self, day_number day, std::set<std::string> bar_symbols,
   if (!fetcher) {
     for (const auto& s : to_fetch)
       view->errors.push_back(s + ": no fetcher registered");
-    if (want_quotes)
-      view->errors.push_back("quotes: no fetcher registered");
+    if (want_quotes) view->errors.push_back("quotes: no fetcher registered");
     done(*view);
     return;
   }
   auto remaining = std::make_shared<size_t>(to_fetch.size() + (want_quotes ? 1 : 0));
   auto finish = [view, remaining, done]() mutable {
-    if (--*remaining == 0)
-      done(*view);
+    if (--*remaining == 0) done(*view);
   };
   const auto timeout = detail::fetch_timeout(*st.cfg);
   const int32_t days = st.cfg->risk.var_lookback + 1;
   for (const auto& s : to_fetch) {
     self->request(fetcher, timeout, atom::bars::value, s, days)
-      .then(
-        [self, view, finish, s, day](bar_series& b) mutable {
-          if (b.size() < 2 || b.date.size() != b.size()) {
-            view->errors.push_back(s + " bars: only " + std::to_string(b.size()) + " dated bars");
-          } else {
-            if (self->state.bars_day == day)
-              self->state.bars[s] = b;
-            view->bars.emplace(s, std::move(b));
-          }
-          finish();
-        },
-        [view, finish, s](caf::error& e) mutable {
-          view->errors.push_back(s + " bars: " + describe(e));
-          finish();
-        });
+        .then(
+            [self, view, finish, s, day](bar_series& b) mutable {
+              if (b.size() < 2 || b.date.size() != b.size()) {
+                view->errors.push_back(s + " bars: only " + std::to_string(b.size()) +
+                                       " dated bars");
+              } else {
+                if (self->state.bars_day == day) self->state.bars[s] = b;
+                view->bars.emplace(s, std::move(b));
+              }
+              finish();
+            },
+            [view, finish, s](caf::error& e) mutable {
+              view->errors.push_back(s + " bars: " + describe(e));
+              finish();
+            });
   }
   if (want_quotes) {
     self->request(fetcher, timeout, atom::quote::value, quote_symbols)
-      .then(
-        [view, finish](std::vector<quote>& qs) mutable {
-          for (auto& q : qs)
-            view->quotes[q.symbol] = std::move(q);
-          finish();
-        },
-        [view, finish](caf::error& e) mutable {
-          view->errors.push_back("quotes: " + describe(e));
-          finish();
-        });
+        .then(
+            [view, finish](std::vector<quote>& qs) mutable {
+              for (auto& q : qs)
+                view->quotes[q.symbol] = std::move(q);
+              finish();
+            },
+            [view, finish](caf::error& e) mutable {
+              view->errors.push_back("quotes: " + describe(e));
+              finish();
+            });
   }
 }
 
@@ -177,8 +175,7 @@ void gather(risk_ptr self, day_number day, std::set<std::string> bar_symbols,
 double spot_of(const market_view& m, const std::string& symbol) {
   if (auto q = m.quotes.find(symbol); q != m.quotes.end()) {
     const double px = q->second.mid();
-    if (px > 0)
-      return px;
+    if (px > 0) return px;
   }
   if (auto b = m.bars.find(symbol); b != m.bars.end() && b->second.size() > 0)
     return b->second.close.back();
@@ -201,8 +198,7 @@ risk::return_history aligned_returns(const market_view& m,
   const auto days = detail::common_days(series);
   for (size_t k = 0; k < series.size(); ++k) {
     auto r = detail::returns_on(*series[k], days);
-    if (!r.empty())
-      out[names[k]] = std::move(r);
+    if (!r.empty()) out[names[k]] = std::move(r);
   }
   return out;
 }
@@ -210,8 +206,9 @@ risk::return_history aligned_returns(const market_view& m,
 /// A held position as the risk functions see it: options get their implied volatility
 /// solved from the mark at the current spot (the snapshot carries neither), so that the
 /// revaluation starts from the market price.
-risk::risk_position to_risk(const position_view& p, const market_view& m, day_number today,
-                            double rate, std::vector<std::string>& errors) {
+risk::risk_position to_risk(const position_view& p, const market_view& m,
+                            day_number today, double rate,
+                            std::vector<std::string>& errors) {
   risk::risk_position r;
   r.symbol = p.symbol;
   r.underlying = p.underlying.empty() ? p.symbol : p.underlying;
@@ -244,8 +241,8 @@ risk::risk_position to_risk(const position_view& p, const market_view& m, day_nu
   auto g = detail::greeks_from_price(p.type, exercise_style::european, r.spot, r.strike,
                                      r.years, rate, 0.0, mark, nan);
   if (!g.solved && r.years > 0) {
-    errors.push_back(p.symbol + ": no implied volatility fits mark " + fmt("%g", mark)
-                     + " at spot " + fmt("%g", r.spot));
+    errors.push_back(p.symbol + ": no implied volatility fits mark " + fmt("%g", mark) +
+                     " at spot " + fmt("%g", r.spot));
     r.iv = nan;
   } else {
     r.iv = g.iv;
@@ -282,9 +279,9 @@ risk::trade_proposal to_risk(const trade_proposal& p, const market_view& m,
     r.iv = idea.iv;
     if (!(r.iv > 0)) {
       const double mid = idea.mid > 0 ? idea.mid : r.price;
-      r.iv = detail::greeks_from_price(idea.type, exercise_style::european, r.spot, r.strike,
-                                       r.years, rate, 0.0, mid, nan)
-               .iv;
+      r.iv = detail::greeks_from_price(idea.type, exercise_style::european, r.spot,
+                                       r.strike, r.years, rate, 0.0, mid, nan)
+                 .iv;
     }
     r.delta = idea.delta;
     r.gamma = idea.gamma;
@@ -319,8 +316,7 @@ std::set<std::string> underlyings_of(const portfolio_snapshot& s) {
 
 /// Records the snapshot's equity for the Sharpe ratio (the last value of each day).
 void remember_equity(risk_state& st, day_number day, double equity) {
-  if (!std::isfinite(equity) || !(equity > 0))
-    return;
+  if (!std::isfinite(equity) || !(equity > 0)) return;
   auto& h = st.equity_days;
   if (!h.empty() && h.back().first == day)
     h.back().second = equity;
@@ -333,8 +329,7 @@ void remember_equity(risk_state& st, day_number day, double equity) {
 std::string join(const std::vector<std::string>& xs, size_t max_items = 5) {
   std::string out;
   for (size_t i = 0; i < xs.size() && i < max_items; ++i) {
-    if (i)
-      out += "; ";
+    if (i) out += "; ";
     out += xs[i];
   }
   if (xs.size() > max_items)
@@ -354,8 +349,10 @@ void note_data(risk_state& st, const std::vector<std::string>& errors, const cha
 
 // -- the two computations ---------------------------------------------------------------
 
-std::vector<risk_decision> run_checks(risk_state& st, const std::vector<trade_proposal>& props,
-                                      const portfolio_snapshot& snap, const market_view& m) {
+std::vector<risk_decision> run_checks(risk_state& st,
+                                      const std::vector<trade_proposal>& props,
+                                      const portfolio_snapshot& snap,
+                                      const market_view& m) {
   const auto& cfg = *st.cfg;
   const day_number today = market_day(snap);
   const double rate = cfg.options.risk_free_rate;
@@ -377,13 +374,14 @@ std::vector<risk_decision> run_checks(risk_state& st, const std::vector<trade_pr
     rd.proposal = p;
     rd.decision = static_cast<verdict>(d.decision);
     rd.quantity = d.decision == risk::verdict::reject
-                    ? 0
-                    : static_cast<int64_t>(std::llround(std::abs(d.quantity)));
+                      ? 0
+                      : static_cast<int64_t>(std::llround(std::abs(d.quantity)));
     rd.reason = d.reason;
     if (d.decision == risk::verdict::reject && !errors.empty())
       rd.reason += " (data: " + join(errors) + ")";
     log::info(risk_state::name, "risk_decision",
-              {log::kv("symbol", rp.position.symbol), log::kv("verdict", to_string(rd.decision)),
+              {log::kv("symbol", rp.position.symbol),
+               log::kv("verdict", to_string(rd.decision)),
                log::kv("requested", p.quantity), log::kv("quantity", rd.quantity),
                log::kv("reason", rd.reason)});
     if (rd.decision != verdict::reject) {
@@ -397,8 +395,7 @@ std::vector<risk_decision> run_checks(risk_state& st, const std::vector<trade_pr
           h.quantity += pos.quantity;
           merged = true;
         }
-      if (!merged)
-        ps.positions.push_back(pos);
+      if (!merged) ps.positions.push_back(pos);
       const auto& u = pos.underlying_symbol();
       if (!ps.returns.count(u) && !rp.underlying_returns.empty())
         ps.returns[u] = rp.underlying_returns;
@@ -468,52 +465,56 @@ risk_report build_report(risk_state& st, const portfolio_snapshot& snap,
   // The regime's inputs are optional one by one: either index decides alone, so a
   // missing one is not a data failure unless both are missing.
   if (regime.has_index_level || regime.has_realised) {
-    errors.erase(std::remove_if(errors.begin(), errors.end(),
-                                [](const std::string& e) {
-                                  return e.rfind(std::string{volatility_index} + " ", 0) == 0
-                                         || e.rfind(std::string{small_cap_index} + " ", 0) == 0;
-                                }),
-                 errors.end());
+    errors.erase(
+        std::remove_if(errors.begin(), errors.end(),
+                       [](const std::string& e) {
+                         return e.rfind(std::string{volatility_index} + " ", 0) == 0 ||
+                                e.rfind(std::string{small_cap_index} + " ", 0) == 0;
+                       }),
+        errors.end());
   } else {
-    errors.push_back(std::string{"regime: no "} + volatility_index + " level and no "
-                     + small_cap_index + " history");
+    errors.push_back(std::string{"regime: no "} + volatility_index + " level and no " +
+                     small_cap_index + " history");
   }
-  r.regime = regime.has_index_level || regime.has_realised ? risk::to_string(regime.regime)
-                                                           : "unknown";
+  r.regime = regime.has_index_level || regime.has_realised
+                 ? risk::to_string(regime.regime)
+                 : "unknown";
 
   // Limits the current portfolio already breaches.
   std::vector<std::string> breaches;
   if (std::isfinite(r.var) && snap.equity > 0 && r.var / snap.equity > lim.max_var)
-    breaches.push_back("max_var: VaR " + fmt("%.1f%%", 100 * r.var / snap.equity)
-                       + " of equity > " + fmt("%.1f%%", 100 * lim.max_var));
+    breaches.push_back("max_var: VaR " + fmt("%.1f%%", 100 * r.var / snap.equity) +
+                       " of equity > " + fmt("%.1f%%", 100 * lim.max_var));
   for (const auto& s : r.sectors)
     if (s.fraction > lim.max_sector)
-      breaches.push_back("max_sector: " + s.name + " " + fmt("%.1f%%", 100 * s.fraction)
-                         + " > " + fmt("%.1f%%", 100 * lim.max_sector));
+      breaches.push_back("max_sector: " + s.name + " " + fmt("%.1f%%", 100 * s.fraction) +
+                         " > " + fmt("%.1f%%", 100 * lim.max_sector));
   if (std::abs(g.delta_shares) > lim.max_delta)
-    breaches.push_back("max_delta: " + fmt("%.0f", g.delta_shares) + " shares > "
-                       + fmt("%.0f", lim.max_delta));
+    breaches.push_back("max_delta: " + fmt("%.0f", g.delta_shares) + " shares > " +
+                       fmt("%.0f", lim.max_delta));
   if (snap.drawdown > lim.max_drawdown)
-    breaches.push_back("max_drawdown: " + fmt("%.1f%%", 100 * snap.drawdown) + " > "
-                       + fmt("%.1f%%", 100 * lim.max_drawdown));
+    breaches.push_back("max_drawdown: " + fmt("%.1f%%", 100 * snap.drawdown) + " > " +
+                       fmt("%.1f%%", 100 * lim.max_drawdown));
   if (static_cast<int>(snap.positions.size()) > lim.max_positions)
-    breaches.push_back("max_positions: " + std::to_string(snap.positions.size()) + " > "
-                       + std::to_string(lim.max_positions));
+    breaches.push_back("max_positions: " + std::to_string(snap.positions.size()) + " > " +
+                       std::to_string(lim.max_positions));
   for (const auto& p : positions)
     if (snap.equity > 0 && p.gross_value() / snap.equity > lim.max_position)
-      breaches.push_back("max_position: " + p.symbol + " "
-                         + fmt("%.1f%%", 100 * p.gross_value() / snap.equity) + " > "
-                         + fmt("%.1f%%", 100 * lim.max_position));
+      breaches.push_back("max_position: " + p.symbol + " " +
+                         fmt("%.1f%%", 100 * p.gross_value() / snap.equity) + " > " +
+                         fmt("%.1f%%", 100 * lim.max_position));
 
   log::info(risk_state::name, "risk_report",
             {log::kv("equity", r.equity), log::kv("var", r.var), log::kv("cvar", r.cvar),
              log::kv("confidence", r.confidence), log::kv("delta", r.delta),
-             log::kv("gamma", r.gamma), log::kv("vega", r.vega), log::kv("theta", r.theta),
-             log::kv("drawdown", r.drawdown), log::kv("sharpe", r.sharpe),
-             log::kv("regime", r.regime), log::kv("regime_reason", regime.reason),
+             log::kv("gamma", r.gamma), log::kv("vega", r.vega),
+             log::kv("theta", r.theta), log::kv("drawdown", r.drawdown),
+             log::kv("sharpe", r.sharpe), log::kv("regime", r.regime),
+             log::kv("regime_reason", regime.reason),
              log::kv("positions", static_cast<int64_t>(positions.size()))});
   if (!breaches.empty())
-    log::warn(risk_state::name, "limit_breached", {log::kv("limits", join(breaches, 20))});
+    log::warn(risk_state::name, "limit_breached",
+              {log::kv("limits", join(breaches, 20))});
   note_data(st, errors, "report");
   return r;
 }
@@ -530,40 +531,40 @@ risk_actor::behavior_type risk_manager(risk_ptr self, settings_ptr cfg) {
   }
   self->state.life.state = lifecycle::running;
   return {
-    [self](atom::status) { return self->state.life.health(risk_state::name); },
-    [self](atom::crash) { crash_now(self, risk_state::name); },
-    [self](atom::check, std::vector<trade_proposal> props, portfolio_snapshot snap) {
-      auto rp = self->make_response_promise<std::vector<risk_decision>>();
-      auto bar_symbols = underlyings_of(snap);
-      for (const auto& p : props)
-        if (p.underlying_returns.empty() && !p.idea.underlying.empty())
-          bar_symbols.insert(p.idea.underlying);
-      // Spots are needed to revalue holdings (proposals carry theirs).
-      std::vector<std::string> quotes;
-      if (!snap.positions.empty())
-        quotes.assign(bar_symbols.begin(), bar_symbols.end());
-      const auto day = market_day(snap); // before `snap` is moved into the callback
-      gather(self, day, std::move(bar_symbols), std::move(quotes),
-             [self, rp, props = std::move(props), snap = std::move(snap)](
-               const market_view& m) mutable {
-               rp.deliver(run_checks(self->state, props, snap, m));
-             });
-      return rp;
-    },
-    [self](atom::report, portfolio_snapshot snap) {
-      auto rp = self->make_response_promise<risk_report>();
-      auto bar_symbols = underlyings_of(snap);
-      std::vector<std::string> quotes(bar_symbols.begin(), bar_symbols.end());
-      quotes.push_back(volatility_index);
-      bar_symbols.insert(volatility_index);
-      bar_symbols.insert(small_cap_index);
-      const auto day = market_day(snap); // before `snap` is moved into the callback
-      gather(self, day, std::move(bar_symbols), std::move(quotes),
-             [self, rp, snap = std::move(snap)](const market_view& m) mutable {
-               rp.deliver(build_report(self->state, snap, m));
-             });
-      return rp;
-    },
+      [self](atom::status) { return self->state.life.health(risk_state::name); },
+      [self](atom::crash) { crash_now(self, risk_state::name); },
+      [self](atom::check, std::vector<trade_proposal> props, portfolio_snapshot snap) {
+        auto rp = self->make_response_promise<std::vector<risk_decision>>();
+        auto bar_symbols = underlyings_of(snap);
+        for (const auto& p : props)
+          if (p.underlying_returns.empty() && !p.idea.underlying.empty())
+            bar_symbols.insert(p.idea.underlying);
+        // Spots are needed to revalue holdings (proposals carry theirs).
+        std::vector<std::string> quotes;
+        if (!snap.positions.empty())
+          quotes.assign(bar_symbols.begin(), bar_symbols.end());
+        const auto day = market_day(snap); // before `snap` is moved into the callback
+        gather(self, day, std::move(bar_symbols), std::move(quotes),
+               [self, rp, props = std::move(props),
+                snap = std::move(snap)](const market_view& m) mutable {
+                 rp.deliver(run_checks(self->state, props, snap, m));
+               });
+        return rp;
+      },
+      [self](atom::report, portfolio_snapshot snap) {
+        auto rp = self->make_response_promise<risk_report>();
+        auto bar_symbols = underlyings_of(snap);
+        std::vector<std::string> quotes(bar_symbols.begin(), bar_symbols.end());
+        quotes.push_back(volatility_index);
+        bar_symbols.insert(volatility_index);
+        bar_symbols.insert(small_cap_index);
+        const auto day = market_day(snap); // before `snap` is moved into the callback
+        gather(self, day, std::move(bar_symbols), std::move(quotes),
+               [self, rp, snap = std::move(snap)](const market_view& m) mutable {
+                 rp.deliver(build_report(self->state, snap, m));
+               });
+        return rp;
+      },
   };
 }
 

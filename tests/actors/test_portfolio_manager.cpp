@@ -57,19 +57,24 @@ fetcher_actor::behavior_type mock_fetcher(fetcher_actor::pointer self,
       [d](atom::chain, const std::string& s) -> caf::result<option_chain> {
         std::lock_guard<std::mutex> g{d->mx};
         auto i = d->chains.find(s);
-        if (i == d->chains.end()) return make_error(ec::not_found, std::string{"mock"}, s);
+        if (i == d->chains.end())
+          return make_error(ec::not_found, std::string{"mock"}, s);
         return i->second;
       },
       [](atom::ivhist, const std::string&) { return std::vector<iv_point>{}; },
       [](atom::sources) { return std::vector<source_status>{}; },
-      [](atom::status) { return actor_health{"mock_fetcher", lifecycle::running, 0, ""}; },
+      [](atom::status) {
+        return actor_health{"mock_fetcher", lifecycle::running, 0, ""};
+      },
       [self](atom::crash) { self->quit(); },
   };
 }
 
 // -- textbook Black-Scholes (independent of analytics/options) --------------------------
 
-double norm_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double norm_cdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 double bs_d1(double s, double k, double t, double r, double v) {
   return (std::log(s / k) + (r + 0.5 * v * v) * t) / (v * std::sqrt(t));
@@ -136,7 +141,8 @@ struct temp_dir {
   fs::path path;
   temp_dir() {
     std::random_device rd;
-    path = fs::temp_directory_path() / ("sc_pm_test_" + std::to_string(rd()) + std::to_string(rd()));
+    path = fs::temp_directory_path() /
+           ("sc_pm_test_" + std::to_string(rd()) + std::to_string(rd()));
     fs::create_directories(path);
   }
   ~temp_dir() {
@@ -175,7 +181,8 @@ struct fixture {
 
   void start_fetcher() {
     fetcher = sys.spawn(mock_fetcher, data);
-    sys.registry().put(actors::names::fetcher, caf::actor_cast<caf::strong_actor_ptr>(fetcher));
+    sys.registry().put(actors::names::fetcher,
+                       caf::actor_cast<caf::strong_actor_ptr>(fetcher));
   }
   void stop_fetcher() {
     sys.registry().erase(actors::names::fetcher);
@@ -242,7 +249,8 @@ bool contains(const std::string& s, const std::string& part) {
 
 } // namespace
 
-TEST_CASE_METHOD(fixture, "opening buys at the ask and takes qty x 100 x ask plus fees from cash",
+TEST_CASE_METHOD(fixture,
+                 "opening buys at the ask and takes qty x 100 x ask plus fees from cash",
                  "[portfolio]") {
   start_fetcher();
   start_pm();
@@ -286,8 +294,10 @@ TEST_CASE_METHOD(fixture, "open respects trading.max_positions and cash", "[port
   CHECK(get().positions.size() == 1);
 }
 
-TEST_CASE_METHOD(fixture, "marking with a moved chain updates unrealized P&L and the delta at the new spot",
-                 "[portfolio]") {
+TEST_CASE_METHOD(
+    fixture,
+    "marking with a moved chain updates unrealized P&L and the delta at the new spot",
+    "[portfolio]") {
   start_fetcher();
   start_pm();
   REQUIRE(open({approve(3, 1.40, 1.50)}).size() == 1);
@@ -305,7 +315,8 @@ TEST_CASE_METHOD(fixture, "marking with a moved chain updates unrealized P&L and
   CHECK(s.cash == Approx(cash).epsilon(1e-12));
   CHECK(s.equity == Approx(cash + 300 * mid).epsilon(1e-12));
   // Position delta in shares: N(d1) at the implied 60% vol, times 300 shares.
-  CHECK(p.delta == Approx(300 * norm_cdf(bs_d1(spot, strike, years, rate, vol))).epsilon(1e-8));
+  CHECK(p.delta ==
+        Approx(300 * norm_cdf(bs_d1(spot, strike, years, rate, vol))).epsilon(1e-8));
   CHECK(s.time == to_timestamp(today) + 15h);
   CHECK(s.drawdown == 0);
   CHECK(status().state == lifecycle::running);
@@ -352,8 +363,10 @@ TEST_CASE_METHOD(fixture, "the ledger survives a restart of the actor", "[portfo
   CHECK(after.equity == Approx(before.equity).epsilon(1e-12));
 }
 
-TEST_CASE_METHOD(fixture, "a corrupt ledger file degrades the actor but it answers and the file is untouched",
-                 "[portfolio]") {
+TEST_CASE_METHOD(
+    fixture,
+    "a corrupt ledger file degrades the actor but it answers and the file is untouched",
+    "[portfolio]") {
   const fs::path file = fs::path(settings->service.data_dir) / "ledger.db";
   fs::create_directories(file.parent_path());
   const std::string garbage(8192, 'x');
@@ -375,13 +388,15 @@ TEST_CASE_METHOD(fixture, "a corrupt ledger file degrades the actor but it answe
   CHECK(status().state == lifecycle::degraded);
   stop_pm();
   std::ifstream in(file, std::ios::binary);
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string content((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
   CHECK(fs::file_size(file) == size_before);
   CHECK(content == "this is not a database " + garbage);
 }
 
-TEST_CASE_METHOD(fixture, "without a fetcher a mark returns the last marked state stale and degraded",
-                 "[portfolio]") {
+TEST_CASE_METHOD(
+    fixture, "without a fetcher a mark returns the last marked state stale and degraded",
+    "[portfolio]") {
   start_fetcher();
   start_pm();
   REQUIRE(open({approve(2, 1.40, 1.50)}).size() == 1);
@@ -414,7 +429,8 @@ TEST_CASE_METHOD(fixture, "without a fetcher a mark returns the last marked stat
   CHECK(status().state == lifecycle::running);
 }
 
-TEST_CASE_METHOD(fixture, "an expired option settles at its intrinsic value", "[portfolio]") {
+TEST_CASE_METHOD(fixture, "an expired option settles at its intrinsic value",
+                 "[portfolio]") {
   start_fetcher();
   start_pm();
   REQUIRE(open({approve(2, 1.40, 1.50)}).size() == 1);

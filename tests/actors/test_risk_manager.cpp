@@ -68,7 +68,9 @@ fetcher_actor::behavior_type mock_fetcher(fetcher_actor::pointer self,
       },
       [](atom::ivhist, const std::string&) { return std::vector<iv_point>{}; },
       [](atom::sources) { return std::vector<source_status>{}; },
-      [](atom::status) { return actor_health{"mock_fetcher", lifecycle::running, 0, ""}; },
+      [](atom::status) {
+        return actor_health{"mock_fetcher", lifecycle::running, 0, ""};
+      },
       [self](atom::crash) { self->quit(); },
   };
 }
@@ -81,12 +83,14 @@ constexpr day_number today = 20'500; // 2026-02-16 (a Monday), valuation day of 
 std::vector<double> log_returns(int n, double scale, int phase) {
   std::vector<double> r;
   for (int i = 0; i < n; ++i)
-    r.push_back(scale * (std::sin(1.7 * i + phase) + 0.6 * std::cos(0.37 * i * i + 2 * phase)));
+    r.push_back(scale *
+                (std::sin(1.7 * i + phase) + 0.6 * std::cos(0.37 * i * i + 2 * phase)));
   return r;
 }
 
 /// Bars ending yesterday whose closes follow the given simple returns from `start`.
-bar_series bars_from(const std::string& sym, double start, const std::vector<double>& simple) {
+bar_series bars_from(const std::string& sym, double start,
+                     const std::vector<double>& simple) {
   bar_series b;
   b.symbol = sym;
   double c = start;
@@ -113,8 +117,8 @@ quote two_sided(const std::string& sym, double bid, double ask) {
 }
 
 /// A call proposal on `und` at `ask` per share, `qty` contracts, in `sector`.
-trade_proposal call_proposal(const std::string& und, const std::string& sector, double ask,
-                             int64_t qty, int phase) {
+trade_proposal call_proposal(const std::string& und, const std::string& sector,
+                             double ask, int64_t qty, int phase) {
   trade_proposal p;
   p.idea.contract = und + "260320C00020000";
   p.idea.underlying = und;
@@ -149,7 +153,9 @@ portfolio_snapshot cash_only(double equity, day_number day = today) {
 
 // -- textbook Black-Scholes (independent of analytics/options) --------------------------
 
-double norm_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double norm_cdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 double bs_call(double s, double k, double t, double r, double v) {
   if (t <= 0) return std::max(s - k, 0.0);
@@ -193,7 +199,8 @@ struct fixture {
 
   void start_fetcher() {
     fetcher = sys.spawn(mock_fetcher, data);
-    sys.registry().put(actors::names::fetcher, caf::actor_cast<caf::strong_actor_ptr>(fetcher));
+    sys.registry().put(actors::names::fetcher,
+                       caf::actor_cast<caf::strong_actor_ptr>(fetcher));
   }
   void start_risk() { risk = actors::spawn_risk_manager(sys, settings); }
 
@@ -252,8 +259,9 @@ TEST_CASE_METHOD(fixture, "a proposal within every limit is approved at its quan
   CHECK(d[0].proposal.idea.contract == "AAA260320C00020000");
 }
 
-TEST_CASE_METHOD(fixture, "a proposal over max_position is resized to the largest quantity that fits",
-                 "[risk]") {
+TEST_CASE_METHOD(
+    fixture, "a proposal over max_position is resized to the largest quantity that fits",
+    "[risk]") {
   start_fetcher();
   start_risk();
   // One contract at 2.35 costs 235; max_position 5% of 100,000 = 5,000:
@@ -272,7 +280,8 @@ TEST_CASE_METHOD(fixture, "a sector breach is rejected with a reason naming max_
     std::lock_guard<std::mutex> g{data->mx};
     data->bars["HELD"] = bars_from("HELD", 10, [] {
       std::vector<double> s;
-      for (double x : log_returns(60, 0.012, 7)) s.push_back(std::expm1(x));
+      for (double x : log_returns(60, 0.012, 7))
+        s.push_back(std::expm1(x));
       return s;
     }());
     data->quotes["HELD"] = two_sided("HELD", 9.99, 10.01);
@@ -300,7 +309,8 @@ TEST_CASE_METHOD(fixture, "a sector breach is rejected with a reason naming max_
   CHECK(contains(d[0].reason, "Tech"));
 }
 
-TEST_CASE_METHOD(fixture, "a new position beyond max_positions is rejected naming the limit",
+TEST_CASE_METHOD(fixture,
+                 "a new position beyond max_positions is rejected naming the limit",
                  "[risk]") {
   settings->risk.max_positions = 1;
   {
@@ -325,8 +335,9 @@ TEST_CASE_METHOD(fixture, "a new position beyond max_positions is rejected namin
   CHECK(contains(d[0].reason, "max_positions"));
 }
 
-TEST_CASE_METHOD(fixture, "two proposals that only together breach a limit give approve then resize",
-                 "[risk]") {
+TEST_CASE_METHOD(
+    fixture, "two proposals that only together breach a limit give approve then resize",
+    "[risk]") {
   settings->risk.max_sector = 0.08;
   start_fetcher();
   start_risk();
@@ -347,7 +358,9 @@ TEST_CASE_METHOD(fixture, "two proposals that only together breach a limit give 
   CHECK(contains(d[1].reason, "max_sector"));
 }
 
-TEST_CASE_METHOD(fixture, "without a fetcher a holding without history is rejected conservatively and the actor is degraded",
+TEST_CASE_METHOD(fixture,
+                 "without a fetcher a holding without history is rejected conservatively "
+                 "and the actor is degraded",
                  "[risk]") {
   start_risk(); // no fetcher registered
   auto snap = cash_only(100'000);
@@ -374,7 +387,8 @@ TEST_CASE_METHOD(fixture, "without a fetcher a holding without history is reject
   CHECK(status().state == lifecycle::running);
 }
 
-// -- the risk report ----------------------------------------------------------------------
+// -- the risk report
+// ----------------------------------------------------------------------
 
 namespace {
 
@@ -384,19 +398,22 @@ std::pair<double, double> direct_var(std::vector<double> pnl, double c) {
   std::sort(pnl.begin(), pnl.end());
   const size_t k = static_cast<size_t>(std::ceil(pnl.size() * (1 - c) - 1e-9));
   double sum = 0;
-  for (size_t i = 0; i < k; ++i) sum += pnl[i];
+  for (size_t i = 0; i < k; ++i)
+    sum += pnl[i];
   return {-pnl[k - 1], -sum / k};
 }
 
 std::vector<double> simple_from_log(const std::vector<double>& r) {
   std::vector<double> s;
-  for (double x : r) s.push_back(std::expm1(x));
+  for (double x : r)
+    s.push_back(std::expm1(x));
   return s;
 }
 
 } // namespace
 
-TEST_CASE_METHOD(fixture, "the report's VaR of a one-stock portfolio equals a direct computation",
+TEST_CASE_METHOD(fixture,
+                 "the report's VaR of a one-stock portfolio equals a direct computation",
                  "[risk][var]") {
   // 60 days of history, var_lookback 40, 95%: k = ceil(40 * 0.05) = 2.
   const auto simple = simple_from_log(log_returns(60, 0.02, 5));
@@ -440,8 +457,10 @@ TEST_CASE_METHOD(fixture, "the report's VaR of a one-stock portfolio equals a di
   CHECK(status().state == lifecycle::running);
 }
 
-TEST_CASE_METHOD(fixture, "the report's VaR of a one-option portfolio equals a direct full revaluation",
-                 "[risk][var]") {
+TEST_CASE_METHOD(
+    fixture,
+    "the report's VaR of a one-option portfolio equals a direct full revaluation",
+    "[risk][var]") {
   const auto simple = simple_from_log(log_returns(60, 0.025, 2));
   const double spot = 20, strike = 21, vol = 0.55, rate = 0.04;
   const day_number expiry = today + 45;
@@ -451,7 +470,8 @@ TEST_CASE_METHOD(fixture, "the report's VaR of a one-option portfolio equals a d
     std::lock_guard<std::mutex> g{data->mx};
     data->bars["OPT"] = bars_from("OPT", 18, simple);
     data->quotes["OPT"] = two_sided("OPT", 19.99, 20.01);
-    data->bars["SVIX"] = bars_from("SVIX", 12, std::vector<double>(60, 0.0)); // level 12: low
+    data->bars["SVIX"] =
+        bars_from("SVIX", 12, std::vector<double>(60, 0.0)); // level 12: low
   }
   start_fetcher();
   start_risk();
@@ -486,7 +506,9 @@ TEST_CASE_METHOD(fixture, "the report's VaR of a one-option portfolio equals a d
   CHECK(r.regime == "low");
 }
 
-TEST_CASE_METHOD(fixture, "the report's Sharpe ratio comes from the daily equities seen and is NaN until enough",
+TEST_CASE_METHOD(fixture,
+                 "the report's Sharpe ratio comes from the daily equities seen and is "
+                 "NaN until enough",
                  "[risk][sharpe]") {
   start_fetcher();
   start_risk();
@@ -495,22 +517,25 @@ TEST_CASE_METHOD(fixture, "the report's Sharpe ratio comes from the daily equiti
   for (size_t i = 0; i < equity.size(); ++i) {
     // Two snapshots a day: only the day's last equity counts.
     report(cash_only(equity[i] - 700, today + static_cast<day_number>(i)));
-    sharpe.push_back(report(cash_only(equity[i], today + static_cast<day_number>(i))).sharpe);
+    sharpe.push_back(
+        report(cash_only(equity[i], today + static_cast<day_number>(i))).sharpe);
   }
   CHECK(std::isnan(sharpe[0]));
   CHECK(std::isnan(sharpe[1])); // one return: no standard deviation
   std::vector<double> r;
-  for (size_t i = 1; i < equity.size(); ++i) r.push_back(equity[i] / equity[i - 1] - 1);
+  for (size_t i = 1; i < equity.size(); ++i)
+    r.push_back(equity[i] / equity[i - 1] - 1);
   const double mean = std::accumulate(r.begin(), r.end(), 0.0) / r.size();
   double ss = 0;
-  for (double x : r) ss += (x - mean) * (x - mean);
+  for (double x : r)
+    ss += (x - mean) * (x - mean);
   const double sd = std::sqrt(ss / (r.size() - 1));
   CHECK(sharpe.back() == Approx(mean / sd * std::sqrt(252.0)).epsilon(1e-12));
   // No SVIX and no SCX data: the regime cannot be known.
   CHECK(report(cash_only(101'800, today + 4)).regime == "unknown");
 }
 
-TEST_CASE_METHOD(fixture, "bars are fetched once per market day for checks and reports",
+TEST_CASE_METHOD(fixture, "bars are fetched once per market day across repeated checks",
                  "[risk]") {
   {
     std::lock_guard<std::mutex> g{data->mx};
