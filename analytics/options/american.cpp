@@ -26,7 +26,7 @@ bool valid(const bsm_inputs& c) {
 /// Gauss-Legendre nodes and weights on [-1, 1], computed once by Newton's method on the
 /// Legendre polynomial.
 struct gauss_legendre {
-  static constexpr int n = 64;
+  static constexpr int n = 20;
   std::array<double, n> x{}, w{};
   gauss_legendre() {
     for (int i = 0; i < n; ++i) {

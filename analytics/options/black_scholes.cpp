@@ -18,57 +18,55 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 /// needs (the terms fall at least like (s/4)^2 per order there).
 constexpr int series_max_order = 41;
 
-/// Ratios rho_n = M_n(h) / M_0(h), n = 1..n_max, of the moments
-///   M_n(h) = integral_0^inf u^n exp(h u - u^2/2) du  (h <= 0),
-/// which are the derivatives of Y(h) = N(h)/phi(h). They obey
+/// The moments M_n(h) = integral_0^inf u^n exp(h u - u^2/2) du (h <= 0) are the
+/// derivatives of Y(h) = N(h)/phi(h) and obey
 ///   M_{n+1} = n M_{n-1} + h M_n,  M_0 = Y(h),  M_1 = 1 + h Y(h).
-/// For h close to 0 the forward recurrence is harmless; for h <= -2 it would cancel,
-/// so the ratios r_n = M_n/M_{n-1} = n / (-h + r_{n+1}) come from the continued fraction
-/// evaluated backwards from far out (every term positive, errors damped each step).
-void moment_ratios(double h, int n_max, double* rho) {
-  const double a = -h;
-  if (a < 2) {
-    const double m0 = norm_cdf(h) / norm_pdf(h);
-    double prev = m0, cur = 1 - a * m0;
-    rho[1] = cur / m0;
-    for (int n = 1; n < n_max; ++n) {
-      const double next = n * prev - a * cur;
-      prev = cur;
-      cur = next;
-      rho[n + 1] = cur / m0;
-    }
-    return;
-  }
-  const int depth = n_max + 80;
-  // Start from the asymptotic root of r (a + r) = n; the error dies out on the way down.
-  double r = 2.0 * depth / (a + std::sqrt(a * a + 4.0 * depth));
-  double ratios[series_max_order + 2];
-  for (int n = depth - 1; n >= 1; --n) {
-    r = n / (a + r);
-    if (n <= n_max) ratios[n] = r;
-  }
-  double prod = 1;
-  for (int n = 1; n <= n_max; ++n) {
-    prod *= ratios[n];
-    rho[n] = prod;
-  }
-}
-
+/// The series below needs the ratios rho_n = M_n / M_0.
+///
 /// Small-s form of the out-of-the-money normalised price, with h = x/s, t = s/2:
 ///   b = exp(-(h^2+t^2)/2)/sqrt(2 pi) [Y(h+t) - Y(h-t)]
 ///     = 2 exp(-t^2/2) N(h) sum_{n odd} rho_n t^n / n!
 /// The Taylor coefficients of Y are the (positive) moments, so nothing cancels.
 double otm_series(double h, double t) {
-  double rho[series_max_order + 1];
-  moment_ratios(h, series_max_order, rho);
-  const double t2 = t * t;
-  double term_scale = t; // t^n / n!
+  const double a = -h, t2 = t * t;
   double sum = 0;
-  for (int n = 1; n <= series_max_order; n += 2) {
-    const double term = term_scale * rho[n];
-    sum += term;
-    if (term < 1e-17 * sum) break;
-    term_scale *= t2 / ((n + 1.0) * (n + 2.0));
+  if (a < 2) {
+    // Close to h = 0 the forward recurrence is harmless (its error growth, about
+    // exp(2 a sqrt(n)), is far outweighed by the 1/n! of the terms it feeds).
+    const double m0 = norm_cdf(h) / norm_pdf(h);
+    double prev = m0, cur = 1 - a * m0; // M_0, M_1
+    double term_scale = t;              // t^n / n!
+    for (int n = 1; n <= series_max_order; n += 2) {
+      const double term = term_scale * cur / m0;
+      sum += term;
+      if (term < 1e-17 * sum) break;
+      // advance two orders: M_{n+1}, M_{n+2}
+      const double next = n * prev - a * cur;
+      const double next2 = (n + 1) * cur - a * next;
+      prev = next;
+      cur = next2;
+      term_scale *= t2 / ((n + 1.0) * (n + 2.0));
+    }
+  } else {
+    // For h <= -2 the forward recurrence would cancel, so the ratios
+    // r_n = M_n/M_{n-1} = n / (-h + r_{n+1}) come from the continued fraction, evaluated
+    // backwards from far out (every term positive, errors damped by about
+    // r_n / (a + r_n) per step, which is why the start moves out as a shrinks).
+    const int depth = series_max_order + 8 + static_cast<int>(120 / (a * a));
+    double r = 2.0 * depth / (a + std::sqrt(a * a + 4.0 * depth));
+    double ratios[series_max_order + 2];
+    for (int n = depth - 1; n >= 1; --n) {
+      r = n / (a + r);
+      if (n <= series_max_order) ratios[n] = r;
+    }
+    double rho = ratios[1], term_scale = t;
+    for (int n = 1; n <= series_max_order; n += 2) {
+      const double term = term_scale * rho;
+      sum += term;
+      if (term < 1e-17 * sum) break;
+      rho *= ratios[n + 1] * ratios[n + 2];
+      term_scale *= t2 / ((n + 1.0) * (n + 2.0));
+    }
   }
   return 2 * std::exp(-0.5 * t2) * norm_cdf(h) * sum;
 }
@@ -85,17 +83,23 @@ double log_moneyness(double spot, double strike) {
 }
 
 double normalised_black_otm(double x, double s) {
+  return normalised_black_otm(x, s, std::exp(0.5 * x));
+}
+
+double normalised_black_otm(double x, double s, double exp_half_x) {
   if (!(s > 0)) return 0;
   const double t = 0.5 * s;
   if (x == 0) return std::erf(t * inv_sqrt2); // N(t) - N(-t), exact in relative terms
   const double h = x / s;
-  const double t1 = std::exp(0.5 * x) * norm_cdf(h + t);
-  const double t2 = std::exp(-0.5 * x) * norm_cdf(h - t);
+  const double t1 = exp_half_x * norm_cdf(h + t);
+  const double t2 = norm_cdf(h - t) / exp_half_x;
   if (t1 == 0) return 0;
   // Accept the direct difference while it loses less than 3 bits (t1 + t2 < 7 (t1 - t2)).
   if (t1 - t2 > t1 * 0.25) return t1 - t2;
   return otm_series(h, t);
 }
+
+double otm_series_value(double x, double s) { return otm_series(x / s, 0.5 * s); }
 
 } // namespace detail
 
@@ -140,10 +144,24 @@ greeks bsm_greeks(const bsm_inputs& in) {
   const double h = x / s;
   const double d1 = h + 0.5 * s, d2 = h - 0.5 * s;
   const double pdf1 = norm_pdf(d1);
-  const double n1 = norm_cdf(theta_sign * d1), n2 = norm_cdf(theta_sign * d2);
+  // One erfc per d: the smaller tail exactly, the larger one as 1 - smaller (which is
+  // well conditioned because the smaller tail is at most 1/2).
+  const double tail1 = norm_cdf(-std::fabs(d1)), tail2 = norm_cdf(-std::fabs(d2));
+  const double cdf_d1 = d1 < 0 ? tail1 : 1 - tail1, cdf_md1 = d1 < 0 ? 1 - tail1 : tail1;
+  const double cdf_d2 = d2 < 0 ? tail2 : 1 - tail2, cdf_md2 = d2 < 0 ? 1 - tail2 : tail2;
+  const double n1 = theta_sign > 0 ? cdf_d1 : cdf_md1; // N(theta d1)
+  const double n2 = theta_sign > 0 ? cdf_d2 : cdf_md2; // N(theta d2)
 
-  // sqrt(F K) e^{-rT} = K e^{x/2 - rT}
-  const double otm = detail::normalised_black_otm(-std::fabs(x), s) * k * std::exp(0.5 * x - r * t);
+  // The out-of-the-money member of the pair (call when x <= 0, put otherwise), directly
+  // in price units while the difference is well conditioned, else by the series.
+  const double a = x <= 0 ? s0 * dfq * cdf_d1 : k * dfr * cdf_md2;
+  const double b = x <= 0 ? k * dfr * cdf_d2 : s0 * dfq * cdf_md1;
+  double otm = a - b;
+  if (!(otm > 0.25 * a)) {
+    // sqrt(F K) e^{-rT} = K e^{x/2 - rT}
+    otm = a == 0 ? 0.0
+                 : detail::otm_series_value(-std::fabs(x), s) * k * std::exp(0.5 * x - r * t);
+  }
   g.price = itm ? otm + theta_sign * fwd_intrinsic : otm;
   g.delta = theta_sign * dfq * n1;
   g.gamma = dfq * pdf1 / (s0 * s);

@@ -113,12 +113,13 @@ enum class branch { lower, middle, upper };
 
 /// One Householder step of order four on the branch's objective.
 double householder_step(branch br, double x, double s, double beta, double b_max) {
+  // b_max = exp(x/2) for the out-of-the-money call
   const double vega = black_vega(x, s);
   const double b2 = b2_ratio(x, s), b3 = b3_ratio(x, s, b2);
   double nu, h2, h3;
   if (br == branch::lower) {
     // g = 1/ln b(s) - 1/ln beta: nearly linear in s where b is tiny.
-    const double b = detail::normalised_black_otm(x, s);
+    const double b = detail::normalised_black_otm(x, s, b_max);
     if (!(b > 0) || !(vega > 0)) return s;
     const double ln_b = std::log(b), ln_beta = std::log(beta), lambda = vega / b;
     nu = ln_b * (ln_beta - ln_b) / (ln_beta * lambda);
@@ -133,7 +134,7 @@ double householder_step(branch br, double x, double s, double beta, double b_max
     h2 = b2 + mu;
     h3 = b3 + 3 * b2 * mu + 2 * mu * mu;
   } else {
-    const double b = detail::normalised_black_otm(x, s);
+    const double b = detail::normalised_black_otm(x, s, b_max);
     if (!(vega > 0)) return s;
     nu = (beta - b) / vega;
     h2 = b2;
@@ -150,14 +151,15 @@ double solve_otm(double x, double beta) {
   const double b_max = std::exp(0.5 * x);
   const double ax = -x;
   const double s_c = std::sqrt(2 * ax);
-  const double b_c = detail::normalised_black_otm(x, s_c);
+  const double b_c = detail::normalised_black_otm(x, s_c, b_max);
   const double v_c = black_vega(x, s_c);
   const double s_l = s_c - b_c / v_c;
   const double s_u = s_c + (b_max - b_c) / v_c;
-  const double b_l = s_l > 0 ? detail::normalised_black_otm(x, s_l) : 0.0;
+  // Only the bounds on beta's side of b_c are needed.
+  const double b_l = beta <= b_c && s_l > 0 ? detail::normalised_black_otm(x, s_l, b_max) : 0.0;
   branch br;
   double s;
-  if (beta < b_l) {
+  if (beta <= b_c && beta < b_l) {
     br = branch::lower;
     const map_values m = lower_map(x, s_l);
     const double v_l = black_vega(x, s_l);
@@ -166,13 +168,12 @@ double solve_otm(double x, double beta) {
     const double f = rational_cubic(beta, 0, b_l, 0, m.f, d_l, d_r, r);
     s = f > 0 ? lower_map_inverse(x, f) : s_l * 0.5;
   } else {
-    const double b_u = detail::normalised_black_otm(x, s_u);
     if (beta <= b_c) {
       br = branch::middle;
       const double dl = 1 / black_vega(x, s_l), dr = 1 / v_c;
       const double r = control_fit_right(b_l, b_c, s_l, s_c, dl, dr, 0.0);
       s = rational_cubic(beta, b_l, b_c, s_l, s_c, dl, dr, r);
-    } else if (beta <= b_u) {
+    } else if (const double b_u = detail::normalised_black_otm(x, s_u, b_max); beta <= b_u) {
       br = branch::middle;
       const double dl = 1 / v_c, dr = 1 / black_vega(x, s_u);
       const double r = control_fit_left(b_c, b_u, s_c, s_u, dl, dr, 0.0);

@@ -1,9 +1,12 @@
 // Pre-trade check: approve, resize and reject against each limit.
+#include "analytics/options/black_scholes.hpp"
 #include "analytics/risk/pre_trade.hpp"
 #include "config/settings.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 using namespace sc;
@@ -215,4 +218,59 @@ TEST_CASE("bad proposals are rejected with the input named", "[pre_trade]") {
   auto f = pre_trade_check(propose(stock("Q", "S2", 1, 10), 1), book, lim);
   CHECK(f.decision == verdict::reject);
   CHECK_THAT(f.reason, Catch::Contains("NOHIST"));
+}
+
+TEST_CASE("an option candidate is sized by its fully revalued VaR", "[pre_trade]") {
+  config::risk_settings lim;
+  lim.max_position = 1;
+  lim.max_sector = 1;
+  lim.max_delta = 1e9;
+  lim.max_var = 0.01;     // 1,000 of 100k
+  lim.var_lookback = 40;  // 40 days at 95%: k = 2, the second-worst day
+  risk_position c;
+  c.symbol = "OPT";
+  c.underlying = "UND";
+  c.sector = "S";
+  c.kind = asset_kind::option;
+  c.type = option_type::call;
+  c.spot = 30;
+  c.strike = 31;
+  c.years = 60.0 / 365;
+  c.iv = 0.55;
+  c.rate = 0.04;
+  c.multiplier = 100;
+  c.quantity = 50;
+  fill_model_greeks(c);
+  trade_proposal t;
+  t.position = c;
+  std::mt19937 rng(11);
+  std::normal_distribution<double> d(0, 0.04);
+  for (int i = 0; i < 40; ++i)
+    t.underlying_returns.push_back(d(rng));
+  // Reference: one contract's P&L per day from BSM directly, one calendar day later.
+  auto price = [&](double spot, double years) {
+    options::bsm_inputs in;
+    in.type = option_type::call;
+    in.spot = spot;
+    in.strike = 31;
+    in.years = years;
+    in.rate = 0.04;
+    in.vol = 0.55;
+    return options::bsm_price(in);
+  };
+  std::vector<double> pnl;
+  for (double r : t.underlying_returns)
+    pnl.push_back(100 * (price(30 * (1 + r), 59.0 / 365) - price(30, 60.0 / 365)));
+  std::sort(pnl.begin(), pnl.end());
+  const double unit_var = -pnl[1];
+  REQUIRE(unit_var > 0);
+  // Alone in the book the P&L scales with the quantity: the largest x with
+  // x * unit_var <= 1000.
+  const double expected = std::floor(1000 / unit_var);
+  REQUIRE(expected >= 1);
+  REQUIRE(expected < 50);
+  auto dec = pre_trade_check(t, empty_book(), lim);
+  CHECK(dec.decision == verdict::resize);
+  CHECK(dec.quantity == expected);
+  CHECK_THAT(dec.reason, Catch::Contains("max_var 1.0%"));
 }

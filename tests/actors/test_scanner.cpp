@@ -1,0 +1,363 @@
+// The SCANNER actor against a mock fetcher backed by the simulated market, on the real
+// scheduler: scoped_actor requests with short timeouts, no sleeps.
+#include "actors/actors.hpp"
+#include "actors/registry.hpp"
+#include "adapters/sim/market.hpp"
+#include "app/log.hpp"
+#include "config/settings.hpp"
+#include "messages/caf_errors.hpp"
+#include "messages/register.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace sc;
+using namespace std::chrono_literals;
+
+namespace {
+
+// -- the mock FETCHER ------------------------------------------------------------------
+
+/// Serves the simulated market; symbols in `failing` answer not_found for bars and
+/// fundamentals, symbols in `silent` never answer bars (their requests must time out).
+struct mock_fetcher_state {
+  static inline const char* name = "mock_fetcher";
+  std::shared_ptr<const sim::market> market;
+  std::set<std::string> failing;
+  std::set<std::string> silent;
+  std::vector<caf::typed_response_promise<bar_series>> held; ///< Never delivered.
+  int64_t requests = 0;
+};
+
+fetcher_actor::behavior_type
+mock_fetcher(fetcher_actor::stateful_pointer<mock_fetcher_state> self,
+             std::shared_ptr<const sim::market> market, std::set<std::string> failing,
+             std::set<std::string> silent) {
+  self->state.market = std::move(market);
+  self->state.failing = std::move(failing);
+  self->state.silent = std::move(silent);
+  auto& st = self->state;
+  return {
+      [=](atom::universe) { return self->state.market->universe(); },
+      [=](atom::quote, const std::vector<std::string>& syms) {
+        std::vector<quote> out;
+        for (const auto& s : syms)
+          if (auto q = self->state.market->quote_at(s, self->state.market->first_open()))
+            out.push_back(*q);
+        return out;
+      },
+      [=, &st](atom::bars, const std::string& s, int32_t n) -> caf::result<bar_series> {
+        ++st.requests;
+        if (st.silent.count(s)) {
+          auto rp = self->make_response_promise<bar_series>();
+          st.held.push_back(rp);
+          return rp;
+        }
+        if (st.failing.count(s)) return make_error(ec::not_found, std::string{"mock"}, s);
+        if (auto b = st.market->bars(s, n)) return std::move(*b);
+        return make_error(ec::not_found, std::string{"mock"}, s);
+      },
+      [=, &st](atom::fundament, const std::string& s) -> caf::result<fundamentals> {
+        ++st.requests;
+        if (st.failing.count(s)) return make_error(ec::not_found, std::string{"mock"}, s);
+        if (auto f = st.market->fundamentals_of(s)) return std::move(*f);
+        return make_error(ec::not_found, std::string{"mock"}, s);
+      },
+      [=, &st](atom::chain, const std::string& s) -> caf::result<option_chain> {
+        if (auto c = st.market->chain(s, st.market->first_open() + 1h))
+          return std::move(*c);
+        return make_error(ec::not_found, std::string{"mock"}, s);
+      },
+      [=, &st](atom::ivhist, const std::string& s) {
+        std::vector<iv_point> out;
+        for (auto [d, v] : st.market->iv_history(s))
+          out.push_back(iv_point{d, v});
+        return out;
+      },
+      [=](atom::sources) { return std::vector<source_status>{}; },
+      [=](atom::status) {
+        return actor_health{"mock_fetcher", lifecycle::running, 0, ""};
+      },
+      [=](atom::crash) { self->quit(); },
+  };
+}
+
+std::shared_ptr<const sim::market> sim_market(int size) {
+  static std::map<int, std::shared_ptr<const sim::market>> cache;
+  auto& m = cache[size];
+  if (!m) {
+    config::sim_settings s;
+    s.universe_size = size;
+    m = std::make_shared<const sim::market>(s);
+  }
+  return m;
+}
+
+// -- fixture ---------------------------------------------------------------------------
+
+struct fixture {
+  static caf::actor_system_config& init(caf::actor_system_config& c) {
+    register_types(c);
+    log::init_stderr(log::level::warn, "test");
+    return c;
+  }
+
+  static std::shared_ptr<config::settings> make_settings() {
+    auto s = std::make_shared<config::settings>();
+    // Short data timeouts: a request that gets no answer fails after about a second.
+    s->data.sources[0].timeout = 200ms;
+    s->data.retry.max_attempts = 1;
+    s->scanner.threads = 2;
+    return s;
+  }
+
+  caf::actor_system_config cfg;
+  caf::actor_system sys{init(cfg)};
+  std::shared_ptr<config::settings> settings = make_settings();
+  std::shared_ptr<const sim::market> market = sim_market(60);
+  fetcher_actor fetcher;
+  scanner_actor scanner;
+
+  void start_fetcher(std::set<std::string> failing = {},
+                     std::set<std::string> silent = {}) {
+    fetcher = sys.spawn(mock_fetcher, market, std::move(failing), std::move(silent));
+    sys.registry().put(actors::names::fetcher,
+                       caf::actor_cast<caf::strong_actor_ptr>(fetcher));
+  }
+
+  void start_scanner() { scanner = actors::spawn_scanner(sys, settings); }
+
+  /// One scan; the report or the error.
+  caf::expected<scan_report> scan(uint64_t cycle = 1) {
+    caf::scoped_actor self{sys};
+    caf::expected<scan_report> out{caf::error{}};
+    self->request(scanner, 30s, atom::scan::value, cycle)
+        .receive([&](scan_report& r) { out = std::move(r); },
+                 [&](caf::error& e) { out = std::move(e); });
+    return out;
+  }
+
+  actor_health status() {
+    caf::scoped_actor self{sys};
+    actor_health h;
+    self->request(scanner, 5s, atom::status::value)
+        .receive([&](actor_health& x) { h = std::move(x); },
+                 [&](caf::error& e) { FAIL("status failed: " << describe(e)); });
+    return h;
+  }
+
+  ~fixture() {
+    sys.registry().erase(actors::names::fetcher);
+    if (scanner) caf::anon_send_exit(scanner, caf::exit_reason::user_shutdown);
+    if (fetcher) caf::anon_send_exit(fetcher, caf::exit_reason::user_shutdown);
+  }
+};
+
+const factor_score* find_factor(const candidate& c, const std::string& name) {
+  for (const auto& f : c.factors)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+double mean_last(const std::vector<double>& x, size_t n) {
+  n = std::min(n, x.size());
+  double s = 0;
+  for (size_t i = x.size() - n; i < x.size(); ++i)
+    s += x[i];
+  return s / static_cast<double>(n);
+}
+
+} // namespace
+
+TEST_CASE_METHOD(fixture, "A scan returns ranked candidates that really pass the filters",
+                 "[scanner]") {
+  start_fetcher();
+  start_scanner();
+  auto rep = scan(7);
+  REQUIRE(rep);
+  CHECK(rep->cycle == 7);
+  CHECK(rep->universe_size == 60);
+  CHECK(rep->errors.empty());
+  REQUIRE(rep->passed > 0);
+  REQUIRE(!rep->candidates.empty());
+  CHECK(static_cast<int64_t>(rep->candidates.size()) ==
+        std::min<int64_t>(rep->passed, settings->scanner.top_n));
+  CHECK(rep->duration_ms > 0);
+
+  const auto& f = settings->scanner.filters;
+  const auto& t = settings->trading;
+  std::map<std::string, security> universe;
+  for (const auto& s : market->universe())
+    universe[s.symbol] = s;
+  for (const auto& c : rep->candidates) {
+    INFO(c.symbol);
+    REQUIRE(universe.count(c.symbol));
+    // Filters checked against the config with data taken straight from the market.
+    auto bars = market->bars(c.symbol, settings->scanner.history_days);
+    REQUIRE(bars);
+    const double close = bars->close.back();
+    CHECK(c.price == Approx(close));
+    CHECK(close >= f.price_min);
+    CHECK(close <= f.price_max);
+    CHECK(c.market_cap == Approx(universe[c.symbol].market_cap));
+    CHECK(c.market_cap >= t.market_cap_min);
+    CHECK(c.market_cap <= t.market_cap_max);
+    CHECK(mean_last(bars->volume, 20) >= f.avg_volume_min);
+    std::vector<double> dollar(bars->size());
+    for (size_t i = 0; i < bars->size(); ++i)
+      dollar[i] = bars->close[i] * bars->volume[i];
+    CHECK(mean_last(dollar, 20) >= f.dollar_volume_min);
+    CHECK(static_cast<int>(bars->size()) >= f.min_history_bars);
+
+    // Scores and factors.
+    CHECK(c.score >= 0);
+    CHECK(c.score <= 1);
+    REQUIRE(c.factors.size() == 7);
+    double wsum = 0, composite = 0;
+    for (const auto& x : c.factors) {
+      CHECK(x.score >= 0);
+      CHECK(x.score <= 1);
+      CHECK(x.weight >= 0);
+      wsum += x.weight;
+      composite += x.weight * x.score;
+    }
+    CHECK(wsum == Approx(1.0).epsilon(1e-12));
+    CHECK(c.score == Approx(composite).epsilon(1e-9));
+    // Default weights normalised by their sum (1.0): momentum 0.25.
+    const auto* mom = find_factor(c, "momentum");
+    REQUIRE(mom);
+    CHECK(mom->weight == Approx(0.25));
+    // Its raw input is the 20-day return, recomputed here from the bars.
+    const size_t n = bars->size();
+    CHECK(mom->raw ==
+          Approx(bars->close[n - 1] / bars->close[n - 21] - 1).epsilon(1e-12));
+    // Without a portfolio manager there are no holdings: the fit is perfect.
+    const auto* fit = find_factor(c, "portfolio_fit");
+    REQUIRE(fit);
+    CHECK(fit->score == Approx(1.0));
+    for (const auto& p : c.patterns) {
+      auto open = p.find('(');
+      REQUIRE(open != std::string::npos);
+      CHECK(p.back() == ')');
+      const double conf = std::stod(p.substr(open + 1));
+      CHECK(conf >= 0);
+      CHECK(conf <= 1);
+    }
+  }
+  for (size_t i = 1; i < rep->candidates.size(); ++i)
+    CHECK(rep->candidates[i - 1].score >= rep->candidates[i].score);
+}
+
+TEST_CASE_METHOD(fixture, "Rejection counts add up to the symbols that did not pass",
+                 "[scanner]") {
+  start_fetcher();
+  start_scanner();
+  auto rep = scan();
+  REQUIRE(rep);
+  int64_t rejected = 0;
+  for (const auto& r : rep->rejections) {
+    CHECK(!r.reason.empty());
+    CHECK(r.count > 0);
+    rejected += r.count;
+  }
+  CHECK(rejected == rep->universe_size - rep->passed);
+  // The sim's market caps are spread around the small-cap band on purpose: some fall
+  // outside it, and a symbol is counted under its first failing filter.
+  std::set<std::string> reasons;
+  for (const auto& r : rep->rejections)
+    reasons.insert(r.reason);
+  int outside = 0;
+  for (const auto& s : market->universe())
+    if (s.market_cap < settings->trading.market_cap_min ||
+        s.market_cap > settings->trading.market_cap_max)
+      ++outside;
+  if (outside > 0)
+    CHECK((reasons.count("market_cap_below_min") + reasons.count("market_cap_above_max") +
+           reasons.count("missing_price")) > 0);
+}
+
+TEST_CASE_METHOD(fixture, "A fetcher failing for some symbols yields errors but a result",
+                 "[scanner]") {
+  auto u = market->universe();
+  std::set<std::string> failing{u[0].symbol, u[1].symbol};
+  settings->scanner.watchlist = {"ZZNOPE"};
+  start_fetcher(failing);
+  start_scanner();
+  auto rep = scan();
+  REQUIRE(rep);
+  CHECK(rep->universe_size == 61); // the watchlist symbol joins the universe
+  // Two failing symbols x (bars, fundamentals) + the unknown watchlist symbol x 2.
+  CHECK(rep->errors.size() == 6);
+  for (const auto& sym : {u[0].symbol, u[1].symbol, std::string{"ZZNOPE"}}) {
+    INFO(sym);
+    auto n =
+        std::count_if(rep->errors.begin(), rep->errors.end(), [&](const std::string& e) {
+          return e.rfind(sym + ": ", 0) == 0 && e.find("not_found") != std::string::npos;
+        });
+    CHECK(n == 2);
+    for (const auto& c : rep->candidates)
+      CHECK(c.symbol != sym);
+  }
+  CHECK(rep->passed > 0);
+  int64_t rejected = 0;
+  for (const auto& r : rep->rejections)
+    rejected += r.count;
+  CHECK(rejected == rep->universe_size - rep->passed);
+  CHECK(status().state == lifecycle::running);
+}
+
+TEST_CASE_METHOD(fixture,
+                 "A fetcher that never answers for a symbol times out into an error",
+                 "[scanner]") {
+  auto u = market->universe();
+  start_fetcher({}, {u[3].symbol});
+  start_scanner();
+  auto rep = scan();
+  REQUIRE(rep);
+  REQUIRE(rep->errors.size() == 1);
+  CHECK(rep->errors[0].rfind(u[3].symbol + ": bars: timeout", 0) == 0);
+  CHECK(rep->universe_size == 60);
+}
+
+TEST_CASE_METHOD(fixture, "Without a registered fetcher the scan fails with unavailable",
+                 "[scanner]") {
+  start_scanner();
+  auto rep = scan();
+  REQUIRE(!rep);
+  CHECK(code_of(rep.error()) == ec::unavailable);
+  auto h = status();
+  CHECK(h.name == "scanner");
+  CHECK(h.state == lifecycle::degraded);
+  CHECK(h.last_error.find("no fetcher") != std::string::npos);
+  // Once a fetcher is registered the next scan works and the actor recovers.
+  start_fetcher();
+  auto again = scan(2);
+  REQUIRE(again);
+  CHECK(status().state == lifecycle::running);
+}
+
+TEST_CASE_METHOD(fixture,
+                 "An invalid scanner configuration stops the actor with a clear error",
+                 "[scanner]") {
+  settings->scanner.filters.negative_earnings = "sometimes";
+  start_fetcher();
+  start_scanner();
+  auto rep = scan();
+  REQUIRE(!rep);
+  CHECK(rep.error() == caf::sec::request_receiver_down);
+}
