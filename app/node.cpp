@@ -48,8 +48,13 @@ std::string node::start(const node_options& opts) {
                log::kv("ms", std::chrono::duration<double, std::milli>(
                                std::chrono::steady_clock::now() - t0)
                                .count())});
+    // The simulated session starts three hours after the open, so the first cycle sees
+    // a market with the day's volume and open interest built up instead of the empty
+    // book of 09:30 (the sim clock maps `origin` to the first open).
+    auto into_session = std::chrono::duration<double>(3 * 3600.0 / cfg->data.sim.clock_speed);
     auto origin = std::chrono::time_point_cast<timestamp::duration>(
-      std::chrono::system_clock::now());
+      std::chrono::system_clock::now()
+      - std::chrono::duration_cast<std::chrono::system_clock::duration>(into_session));
     children.push_back({"src_sim", source_name("sim"), [=](caf::actor_system& sys) {
                           return caf::actor_cast<caf::strong_actor_ptr>(
                             spawn_sim_source(sys, cfg, market, origin));
