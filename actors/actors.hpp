@@ -9,11 +9,13 @@
 
 #include "messages/actors.hpp"
 
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
-namespace caf {
-class actor_system;
-} // namespace caf
+#include <caf/atom.hpp>
+#include <caf/fwd.hpp>
 
 namespace sc::config {
 struct settings;
@@ -56,5 +58,23 @@ portfolio_actor spawn_portfolio_manager(caf::actor_system& sys, settings_ptr cfg
 /// The PIPELINE: runs a cycle scanner -> options -> risk -> portfolio on demand and,
 /// when `periodic` is set, every service.cycle_interval.
 pipeline_actor spawn_pipeline(caf::actor_system& sys, settings_ptr cfg, bool periodic);
+
+/// How the supervisor starts one child.
+struct child_spec {
+  /// Name in logs and health reports ("scanner").
+  std::string name;
+  /// Name in the actor registry, updated on every (re)start.
+  caf::atom_value registry_name;
+  /// Spawns a fresh instance.
+  std::function<caf::strong_actor_ptr(caf::actor_system&)> spawn;
+};
+
+/// The SUPERVISOR: spawns `children` in order, registers and monitors them, restarts a
+/// failed one after an exponential backoff (service.restart_backoff doubling up to
+/// restart_backoff_max) and gives up -- exiting with ec::limit_breached, which stops the
+/// node -- when one child failed more than service.max_restarts times within
+/// service.restart_window. On exit it stops every child and clears their registrations.
+supervisor_actor spawn_supervisor(caf::actor_system& sys, settings_ptr cfg,
+                                  std::vector<child_spec> children);
 
 } // namespace sc::actors

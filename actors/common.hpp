@@ -7,7 +7,12 @@
 #include "messages/caf_errors.hpp"
 #include "messages/reports.hpp"
 
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/scheduled_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include <exception>
 #include <string>

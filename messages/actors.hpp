@@ -44,7 +44,9 @@ using source_actor = data_actor::extend_with<control_actor>;
 /// The FETCHER interface: the single door to data (routing, cache, retries, fallback).
 using fetcher_actor = source_actor::extend<
     // Health of every source: circuit state, counts, last error.
-    caf::replies_to<atom::sources>::with<std::vector<source_status>>>;
+    caf::replies_to<atom::sources>::with<std::vector<source_status>>,
+    // Internal: run the retry scheduled under this id (sent to itself after a backoff).
+    caf::reacts_to<atom::retry, uint64_t>>;
 
 /// The SCANNER interface.
 using scanner_actor = control_actor::extend<

@@ -27,6 +27,7 @@ using scan = caf::atom_constant<caf::atom("scan")>;
 using crash = caf::atom_constant<caf::atom("crash")>;
 using health = caf::atom_constant<caf::atom("health")>;
 using restart = caf::atom_constant<caf::atom("restart")>;
+using retry = caf::atom_constant<caf::atom("retry")>;
 using stable = caf::atom_constant<caf::atom("stable")>;
 using status = caf::atom_constant<caf::atom("status")>;
 using tick = caf::atom_constant<caf::atom("tick")>;

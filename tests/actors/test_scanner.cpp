@@ -90,6 +90,7 @@ mock_fetcher(fetcher_actor::stateful_pointer<mock_fetcher_state> self,
         return out;
       },
       [=](atom::sources) { return std::vector<source_status>{}; },
+      [=](atom::retry, uint64_t) {},
       [=](atom::status) {
         return actor_health{"mock_fetcher", lifecycle::running, 0, ""};
       },
