@@ -71,7 +71,7 @@ struct portfolio_manager_state {
 
   settings_ptr cfg;
   lifecycle_state life;
-  /// <service.data_dir>/ledger.db.
+  /// trading.ledger_db (":memory:" for a throw-away paper account).
   std::string db_path;
   /// The persistent store; null when the file could not be used (in-memory fallback).
   std::unique_ptr<storage::ledger_store> store;
@@ -96,10 +96,11 @@ timestamp now() {
 /// Opens and loads the ledger file, or falls back to an in-memory book.
 void open_ledger(portfolio_manager_state& st) {
   const auto& cfg = *st.cfg;
-  const std::filesystem::path dir{cfg.service.data_dir};
-  st.db_path = (dir / "ledger.db").string();
+  st.db_path = cfg.trading.ledger_db;
+  const auto dir = std::filesystem::path{st.db_path}.parent_path();
   std::error_code fs_err;
-  std::filesystem::create_directories(dir, fs_err);
+  if (!dir.empty())
+    std::filesystem::create_directories(dir, fs_err);
   std::string why;
   if (fs_err) {
     why = "cannot create directory " + dir.string() + ": " + fs_err.message();

@@ -63,6 +63,7 @@ fetcher_actor::behavior_type mock_fetcher(fetcher_actor::pointer self,
       },
       [](atom::ivhist, const std::string&) { return std::vector<iv_point>{}; },
       [](atom::sources) { return std::vector<source_status>{}; },
+      [](atom::retry, uint64_t) {},
       [](atom::status) {
         return actor_health{"mock_fetcher", lifecycle::running, 0, ""};
       },
@@ -168,6 +169,7 @@ struct fixture {
     s->data.sources[0].timeout = 300ms;
     s->data.retry.max_attempts = 1;
     s->service.data_dir = (dir.path / "data").string();
+    s->trading.ledger_db = (dir.path / "data" / "ledger.db").string();
     s->trading.starting_cash = 100'000;
     s->trading.fee_per_contract = 0.65;
     s->trading.slippage = 1.0;
@@ -347,7 +349,7 @@ TEST_CASE_METHOD(fixture, "the ledger survives a restart of the actor", "[portfo
   set_chain(chain_of(20.5, 1.70, 1.80));
   auto before = mark();
   stop_pm();
-  REQUIRE(fs::exists(fs::path(settings->service.data_dir) / "ledger.db"));
+  REQUIRE(fs::exists(fs::path(settings->trading.ledger_db)));
   start_pm();
   CHECK(status().state == lifecycle::running);
   auto after = get();
@@ -367,7 +369,7 @@ TEST_CASE_METHOD(
     fixture,
     "a corrupt ledger file degrades the actor but it answers and the file is untouched",
     "[portfolio]") {
-  const fs::path file = fs::path(settings->service.data_dir) / "ledger.db";
+  const fs::path file = fs::path(settings->trading.ledger_db);
   fs::create_directories(file.parent_path());
   const std::string garbage(8192, 'x');
   {

@@ -68,6 +68,7 @@ fetcher_actor::behavior_type mock_fetcher(fetcher_actor::pointer self,
       },
       [](atom::ivhist, const std::string&) { return std::vector<iv_point>{}; },
       [](atom::sources) { return std::vector<source_status>{}; },
+      [](atom::retry, uint64_t) {},
       [](atom::status) {
         return actor_health{"mock_fetcher", lifecycle::running, 0, ""};
       },
