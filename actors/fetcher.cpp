@@ -24,6 +24,7 @@
 
 #include "config/settings.hpp"
 
+#include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -39,7 +40,10 @@ namespace sc::actors {
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
+/// Time is read from the actor system's clock, the same one that runs the retry timers:
+/// steady_clock in production, the simulated clock under the test coordinator (so TTLs
+/// and circuit cooldowns can be tested deterministically with advance_time).
+using clock_type = caf::actor_clock::clock_type;
 
 /// One configured source as the fetcher tracks it.
 struct source_entry {
@@ -181,7 +185,7 @@ void attempt(self_ptr self, kind_state<T> fetcher_state::*ks, const char* kind,
              std::string key, std::chrono::seconds ttl, size_t index, int round,
              round_state rs, std::tuple<Args...> args) {
   auto& st = self->state;
-  auto now = clock_type::now();
+  auto now = self->clock().now();
   // Find the next source that may be asked.
   for (; index < st.sources.size(); ++index) {
     auto& src = st.sources[index];
@@ -217,7 +221,7 @@ void attempt(self_ptr self, kind_state<T> fetcher_state::*ks, const char* kind,
     e.consecutive_failures = 0;
     e.open = false;
     e.probing = false;
-    (s.*ks).cache[key] = cache_entry<T>{value, clock_type::now() + ttl};
+    (s.*ks).cache[key] = cache_entry<T>{value, self->clock().now() + ttl};
     finish<T>(self, ks, key, std::move(value));
   };
   auto on_err = [=](caf::error& err) mutable {
@@ -239,7 +243,7 @@ void attempt(self_ptr self, kind_state<T> fetcher_state::*ks, const char* kind,
           log::warn(fetcher_state::name, "circuit_opened",
                     {log::kv("source", e.name), log::kv("error", e.last_error)});
         e.open = true;
-        e.open_until = clock_type::now() + s.cfg->data.retry.breaker_cooldown;
+        e.open_until = self->clock().now() + s.cfg->data.retry.breaker_cooldown;
       }
     }
     attempt(self, ks, kind, key, ttl, index + 1, round, rs, args);
@@ -256,7 +260,7 @@ caf::result<T> fetch(self_ptr self, kind_state<T> fetcher_state::*ks, const char
   auto& st = self->state;
   auto& k = st.*ks;
   if (auto i = k.cache.find(key); i != k.cache.end()) {
-    if (clock_type::now() < i->second.expires) {
+    if (self->clock().now() < i->second.expires) {
       ++st.cache_hits;
       return i->second.value;
     }
@@ -328,7 +332,7 @@ fetcher_actor::behavior_type fetcher(self_ptr self, settings_ptr cfg) {
       },
       [=](atom::sources) {
         auto& s = self->state;
-        auto now = clock_type::now();
+        auto now = self->clock().now();
         std::vector<source_status> out;
         for (auto& e : s.sources)
           out.push_back(source_status{e.name, e.circuit(now), e.requests, e.failures,
@@ -346,7 +350,7 @@ fetcher_actor::behavior_type fetcher(self_ptr self, settings_ptr cfg) {
       [=](atom::status) {
         auto& s = self->state;
         auto h = s.life.health(fetcher_state::name);
-        auto now = clock_type::now();
+        auto now = self->clock().now();
         for (auto& e : s.sources)
           if (e.open && now < e.open_until) {
             h.state = lifecycle::degraded;
