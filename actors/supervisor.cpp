@@ -17,6 +17,7 @@
 
 #include "config/settings.hpp"
 
+#include <caf/actor_clock.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -28,7 +29,10 @@ namespace sc::actors {
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
+/// The restart window is measured on the actor system's clock, the one that also runs
+/// the restart and stable timers (steady_clock in production, the simulated clock under
+/// the test coordinator), so failures and timers share one time base.
+using clock_type = caf::actor_clock::clock_type;
 
 struct child_entry {
   child_spec spec;
@@ -84,8 +88,11 @@ supervisor_actor::behavior_type supervisor(self_ptr self, settings_ptr cfg,
   auto& st = self->state;
   st.cfg = cfg;
   st.children = std::make_shared<child_table>();
-  for (auto& s : specs)
-    st.children->push_back(child_entry{std::move(s)});
+  for (auto& s : specs) {
+    child_entry c;
+    c.spec = std::move(s);
+    st.children->push_back(std::move(c));
+  }
   // Children are monitored, not linked: stop them explicitly when we go.
   auto table = st.children;
   auto* sys = &self->system();
@@ -109,7 +116,7 @@ supervisor_actor::behavior_type supervisor(self_ptr self, settings_ptr cfg,
                 {log::kv("child", c->spec.name)});
       return;
     }
-    auto now = clock_type::now();
+    auto now = self->clock().now();
     c->last_error = self->system().render(dm.reason);
     c->failures.push_back(now);
     while (!c->failures.empty() &&
