@@ -231,7 +231,11 @@ void attempt(self_ptr self, kind_state<T> fetcher_state::*ks, const char* kind,
     e.probing = false;
     rs.last_error = e.name + ": " + describe(err);
     if (code == ec::not_found || code == ec::unsupported) {
-      // An answer: the next source may know better.
+      // An answer: the next source may know better. The source itself works, so this
+      // closes its circuit like a success (else a half-open probe answered this way
+      // would leave it half-open, one request at a time, until some value came back).
+      e.consecutive_failures = 0;
+      e.open = false;
       if (code == ec::unsupported) rs.all_not_found = false;
     } else {
       rs.all_not_found = false;

@@ -42,6 +42,8 @@ struct source_script {
   ec fail = ec::none;
   /// ... this many times (-1 = for ever), then the source answers again.
   int fail_times = -1;
+  /// Bars requests are held unanswered (so the fetcher's per-source timeout fires).
+  bool silent = false;
 
   int count(const std::string& kind) const {
     auto i = requests.find(kind);
@@ -52,6 +54,7 @@ struct source_script {
 struct mock_source_state {
   static inline const char* name = "mock_source";
   std::shared_ptr<source_script> script;
+  std::vector<caf::typed_response_promise<bar_series>> held; ///< Never delivered.
 };
 
 using mock_ptr = source_actor::stateful_pointer<mock_source_state>;
@@ -110,6 +113,11 @@ source_actor::behavior_type mock_source(mock_ptr self, std::shared_ptr<source_sc
       [=](atom::bars, const std::string& sym, int32_t n) -> caf::result<bar_series> {
         auto& s = *self->state.script;
         if (auto err = scripted_failure(s, "bars")) return err;
+        if (s.silent) {
+          auto rp = self->make_response_promise<bar_series>();
+          self->state.held.push_back(rp);
+          return rp;
+        }
         return make_bars(s.name, sym, n);
       },
       [=](atom::fundament, const std::string& sym) -> caf::result<fundamentals> {
@@ -412,6 +420,36 @@ TEST_CASE_METHOD(fixture, "a retryable error is retried after a backoff and give
   CHECK(yahoo->count("bars") == 3);
 }
 
+TEST_CASE_METHOD(fixture, "a source that does not answer within its timeout fails "
+                          "retryably and the next source answers",
+                 "[fetcher]") {
+  settings->data.retry.max_attempts = 2;
+  start();
+  yahoo->silent = true;
+  sim->fail = ec::unauthorized;
+  auto rh = self->request(fetcher, caf::infinite, atom::bars::value, std::string{"ABC"},
+                          int32_t{5});
+  sched.run();
+  CHECK(yahoo->count("bars") == 1);
+  CHECK(sim->count("bars") == 0); // still waiting for yahoo
+  advance(499ms);                 // yahoo's timeout is 500 ms
+  CHECK(sim->count("bars") == 0);
+  advance(1ms);
+  CHECK(sim->count("bars") == 1);
+  auto y = source("yahoo");
+  CHECK(y.failures == 1);
+  CHECK(y.last_error.find("timeout") != std::string::npos);
+  // The timeout made the round retryable: round 2 after the backoff, where yahoo is
+  // back and answers.
+  CHECK(self->mailbox().empty());
+  yahoo->silent = false;
+  advance(100ms);
+  auto r = take<bar_series>(rh);
+  REQUIRE(r);
+  CHECK(r->meta.source == "yahoo");
+  CHECK(yahoo->count("bars") == 2);
+}
+
 TEST_CASE_METHOD(fixture, "a retry succeeds when the source recovers", "[fetcher]") {
   start({"yahoo"});
   yahoo->fail = ec::throttled;
@@ -543,6 +581,37 @@ TEST_CASE_METHOD(fixture, "a failed probe opens the circuit for another cooldown
   CHECK(yahoo->count("bars") == 2);
   advance(1s);
   CHECK(source("yahoo").circuit == "half-open");
+}
+
+TEST_CASE_METHOD(fixture, "a probe answered with not_found closes the circuit (the "
+                          "source is answering)",
+                 "[fetcher]") {
+  settings->data.retry.breaker_failures = 1;
+  start();
+  yahoo->fail = ec::unauthorized;
+  REQUIRE(bars("A"));
+  CHECK(source("yahoo").circuit == "open");
+  advance(30s);
+  yahoo->fail = ec::not_found;
+  auto b = bars("B");
+  REQUIRE(b);
+  CHECK(b->meta.source == "sim");
+  CHECK(yahoo->count("bars") == 2);
+  CHECK(source("yahoo").circuit == "closed");
+  // Closed: concurrent requests all go to yahoo again, not one probe at a time.
+  yahoo->fail = ec::none;
+  auto c = self->request(fetcher, caf::infinite, atom::bars::value, std::string{"C"},
+                         int32_t{5});
+  auto d = self->request(fetcher, caf::infinite, atom::bars::value, std::string{"D"},
+                         int32_t{5});
+  sched.run();
+  REQUIRE(self->mailbox().size() == 2);
+  auto rc = take<bar_series>(c);
+  auto rd = take<bar_series>(d);
+  REQUIRE(rc);
+  REQUIRE(rd);
+  CHECK(rc->meta.source == "yahoo");
+  CHECK(rd->meta.source == "yahoo");
 }
 
 // -- stale fallback --------------------------------------------------------------------
