@@ -95,8 +95,8 @@ source_actor::behavior_type mock_source(mock_ptr self, std::shared_ptr<source_sc
         x.origin = {s.name};
         return std::vector<security>{x};
       },
-      [=](atom::quote, const std::vector<std::string>& syms)
-          -> caf::result<std::vector<quote>> {
+      [=](atom::quote,
+          const std::vector<std::string>& syms) -> caf::result<std::vector<quote>> {
         auto& s = *self->state.script;
         if (auto err = scripted_failure(s, "quotes")) return err;
         std::vector<quote> out;
@@ -201,7 +201,8 @@ struct fixture {
   void start(std::vector<std::string> running = {"yahoo", "sim"}) {
     for (const auto& n : running) {
       auto m = sys.spawn(mock_source, n == "yahoo" ? yahoo : sim);
-      sys.registry().put(actors::source_name(n), caf::actor_cast<caf::strong_actor_ptr>(m));
+      sys.registry().put(actors::source_name(n),
+                         caf::actor_cast<caf::strong_actor_ptr>(m));
       mocks.push_back(m);
     }
     fetcher = actors::spawn_fetcher(sys, settings);
@@ -213,7 +214,8 @@ struct fixture {
   template <class T, class Handle> caf::expected<T> take(Handle& rh) {
     if (self->mailbox().empty()) return make_error(ec::internal, std::string{"no reply"});
     caf::expected<T> out{caf::error{}};
-    rh.receive([&](T& x) { out = std::move(x); }, [&](caf::error& e) { out = std::move(e); });
+    rh.receive([&](T& x) { out = std::move(x); },
+               [&](caf::error& e) { out = std::move(e); });
     return out;
   }
 
@@ -266,8 +268,9 @@ std::string context_string(const caf::error& e, size_t i) {
 
 // -- cache -----------------------------------------------------------------------------
 
-TEST_CASE_METHOD(fixture, "a second identical request within the TTL is served from the "
-                          "cache and one after the TTL goes to the source again",
+TEST_CASE_METHOD(fixture,
+                 "a second identical request within the TTL is served from the "
+                 "cache and one after the TTL goes to the source again",
                  "[fetcher]") {
   start();
   auto first = bars("ABC");
@@ -295,8 +298,9 @@ TEST_CASE_METHOD(fixture, "a second identical request within the TTL is served f
   CHECK(yahoo->count("bars") == 3);
 }
 
-TEST_CASE_METHOD(fixture, "concurrent identical requests are coalesced into one source "
-                          "request",
+TEST_CASE_METHOD(fixture,
+                 "concurrent identical requests are coalesced into one source "
+                 "request",
                  "[fetcher]") {
   start();
   auto r1 = self->request(fetcher, caf::infinite, atom::bars::value, std::string{"ABC"},
@@ -382,8 +386,9 @@ TEST_CASE_METHOD(fixture, "a source that is not running is skipped", "[fetcher]"
 
 // -- retries ---------------------------------------------------------------------------
 
-TEST_CASE_METHOD(fixture, "a retryable error is retried after a backoff and gives up with "
-                          "ec::unavailable naming the key after max_attempts rounds",
+TEST_CASE_METHOD(fixture,
+                 "a retryable error is retried after a backoff and gives up with "
+                 "ec::unavailable naming the key after max_attempts rounds",
                  "[fetcher]") {
   start();
   yahoo->fail = ec::throttled;
@@ -420,8 +425,9 @@ TEST_CASE_METHOD(fixture, "a retryable error is retried after a backoff and give
   CHECK(yahoo->count("bars") == 3);
 }
 
-TEST_CASE_METHOD(fixture, "a source that does not answer within its timeout fails "
-                          "retryably and the next source answers",
+TEST_CASE_METHOD(fixture,
+                 "a source that does not answer within its timeout fails "
+                 "retryably and the next source answers",
                  "[fetcher]") {
   settings->data.retry.max_attempts = 2;
   start();
@@ -480,8 +486,9 @@ TEST_CASE_METHOD(fixture, "a fatal error is not retried", "[fetcher]") {
 
 // -- not found -------------------------------------------------------------------------
 
-TEST_CASE_METHOD(fixture, "not_found from every source gives ec::not_found and does not "
-                          "open a circuit",
+TEST_CASE_METHOD(fixture,
+                 "not_found from every source gives ec::not_found and does not "
+                 "open a circuit",
                  "[fetcher]") {
   settings->data.retry.breaker_failures = 2;
   start();
@@ -506,8 +513,9 @@ TEST_CASE_METHOD(fixture, "not_found from every source gives ec::not_found and d
 
 // -- circuit breaker -------------------------------------------------------------------
 
-TEST_CASE_METHOD(fixture, "breaker_failures consecutive failures open a source's circuit "
-                          "and after the cooldown one successful probe closes it",
+TEST_CASE_METHOD(fixture,
+                 "breaker_failures consecutive failures open a source's circuit "
+                 "and after the cooldown one successful probe closes it",
                  "[fetcher]") {
   settings->data.retry.breaker_failures = 2;
   start();
@@ -583,8 +591,9 @@ TEST_CASE_METHOD(fixture, "a failed probe opens the circuit for another cooldown
   CHECK(source("yahoo").circuit == "half-open");
 }
 
-TEST_CASE_METHOD(fixture, "a probe answered with not_found closes the circuit (the "
-                          "source is answering)",
+TEST_CASE_METHOD(fixture,
+                 "a probe answered with not_found closes the circuit (the "
+                 "source is answering)",
                  "[fetcher]") {
   settings->data.retry.breaker_failures = 1;
   start();
@@ -616,8 +625,9 @@ TEST_CASE_METHOD(fixture, "a probe answered with not_found closes the circuit (t
 
 // -- stale fallback --------------------------------------------------------------------
 
-TEST_CASE_METHOD(fixture, "when every source fails an expired cache entry is served "
-                          "marked stale",
+TEST_CASE_METHOD(fixture,
+                 "when every source fails an expired cache entry is served "
+                 "marked stale",
                  "[fetcher]") {
   settings->data.retry.max_attempts = 1;
   start();

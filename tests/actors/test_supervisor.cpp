@@ -35,7 +35,9 @@ namespace {
 control_actor::behavior_type child(control_actor::pointer self, std::string name,
                                    caf::error reason) {
   return {
-      [=](atom::status) { return actor_health{name, lifecycle::running, 0, ""}; },
+      [=](atom::status) {
+        return actor_health{name, lifecycle::running, 0, ""};
+      },
       [=](atom::crash) { self->quit(reason); },
   };
 }
@@ -146,8 +148,9 @@ struct fixture {
 
 } // namespace
 
-TEST_CASE_METHOD(fixture, "children are spawned, registered under their names and "
-                          "reported running",
+TEST_CASE_METHOD(fixture,
+                 "children are spawned, registered under their names and "
+                 "reported running",
                  "[supervisor]") {
   start();
   CHECK(*spawned_a == 1);
@@ -167,8 +170,9 @@ TEST_CASE_METHOD(fixture, "children are spawned, registered under their names an
   }
 }
 
-TEST_CASE_METHOD(fixture, "a crashed child is restarted after restart_backoff under the "
-                          "same name with a new handle",
+TEST_CASE_METHOD(fixture,
+                 "a crashed child is restarted after restart_backoff under the "
+                 "same name with a new handle",
                  "[supervisor]") {
   start();
   auto old_b = registered(kid_b);
@@ -227,8 +231,9 @@ TEST_CASE_METHOD(fixture, "the restart backoff is capped at restart_backoff_max"
   }
 }
 
-TEST_CASE_METHOD(fixture, "a child that stays up for restart_window starts again from the "
-                          "first backoff",
+TEST_CASE_METHOD(fixture,
+                 "a child that stays up for restart_window starts again from the "
+                 "first backoff",
                  "[supervisor]") {
   start();
   crash(kid_a);
@@ -244,8 +249,9 @@ TEST_CASE_METHOD(fixture, "a child that stays up for restart_window starts again
   CHECK(*spawned_a == 4);
 }
 
-TEST_CASE_METHOD(fixture, "more than max_restarts failures within restart_window make the "
-                          "supervisor exit with ec::limit_breached",
+TEST_CASE_METHOD(fixture,
+                 "more than max_restarts failures within restart_window make the "
+                 "supervisor exit with ec::limit_breached",
                  "[supervisor]") {
   settings->service.max_restarts = 2;
   start();
@@ -281,8 +287,9 @@ TEST_CASE_METHOD(fixture, "more than max_restarts failures within restart_window
   CHECK(*spawned_a == 3);
 }
 
-TEST_CASE_METHOD(fixture, "failures further apart than restart_window do not add up to "
-                          "the restart limit",
+TEST_CASE_METHOD(fixture,
+                 "failures further apart than restart_window do not add up to "
+                 "the restart limit",
                  "[supervisor]") {
   settings->service.max_restarts = 2;
   settings->service.restart_window = 10s;
@@ -298,7 +305,8 @@ TEST_CASE_METHOD(fixture, "failures further apart than restart_window do not add
   CHECK(entry(health(), "kid_a").restarts == 5);
 }
 
-TEST_CASE_METHOD(fixture, "a child that exits normally is not restarted", "[supervisor]") {
+TEST_CASE_METHOD(fixture, "a child that exits normally is not restarted",
+                 "[supervisor]") {
   SECTION("on user_shutdown") {
     start();
     caf::anon_send_exit(registered(kid_a), caf::exit_reason::user_shutdown);
@@ -319,8 +327,9 @@ TEST_CASE_METHOD(fixture, "a child that exits normally is not restarted", "[supe
   CHECK(registered(kid_b));
 }
 
-TEST_CASE_METHOD(fixture, "when the supervisor exits every child is stopped and "
-                          "unregistered",
+TEST_CASE_METHOD(fixture,
+                 "when the supervisor exits every child is stopped and "
+                 "unregistered",
                  "[supervisor]") {
   start();
   auto a = registered(kid_a);
@@ -349,8 +358,9 @@ TEST_CASE_METHOD(fixture, "when the supervisor exits every child is stopped and 
   CHECK_FALSE(registered(kid_b));
 }
 
-TEST_CASE_METHOD(fixture, "a supervisor that exits while a child waits for its restart "
-                          "does not start it again",
+TEST_CASE_METHOD(fixture,
+                 "a supervisor that exits while a child waits for its restart "
+                 "does not start it again",
                  "[supervisor]") {
   start();
   crash(kid_a);
