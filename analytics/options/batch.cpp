@@ -35,24 +35,22 @@ void scalar_one(const bsm_batch_inputs& in, const bsm_batch_outputs& out, std::s
 constexpr int width = 8;
 using vd = __m512d;
 inline vd v_exp(vd x) { return Sleef_expd8_u10avx512f(x); }
-inline vd v_log(vd x) { return Sleef_logd8_u10avx512f(x); }
-inline vd v_log1p(vd x) { return Sleef_log1pd8_u10avx512f(x); }
-inline vd v_erfc(vd x) { return Sleef_erfcd8_u15avx512f(x); }
-inline vd v_sqrt(vd x) { return Sleef_sqrtd8_u05avx512f(x); }
+inline vd v_sqrt(vd x) { return _mm512_maskz_sqrt_pd(0xff, x); }
 #else
 constexpr int width = 4;
 using vd = __m256d;
 inline vd v_exp(vd x) { return Sleef_expd4_u10avx2(x); }
-inline vd v_log(vd x) { return Sleef_logd4_u10avx2(x); }
-inline vd v_log1p(vd x) { return Sleef_log1pd4_u10avx2(x); }
-inline vd v_erfc(vd x) { return Sleef_erfcd4_u15avx2(x); }
-inline vd v_sqrt(vd x) { return Sleef_sqrtd4_u05avx2(x); }
+inline vd v_sqrt(vd x) { return _mm256_sqrt_pd(x); }
 #endif
+/// Lane masks as produced by vector comparisons (all bits set where true).
+using vm = std::int64_t __attribute__((vector_size(sizeof(vd))));
 
 inline vd splat(double a) {
-  vd v;
-  for (int l = 0; l < width; ++l) v[l] = a;
-  return v;
+#if defined(__AVX512F__)
+  return _mm512_set1_pd(a);
+#else
+  return _mm256_set1_pd(a);
+#endif
 }
 inline vd load(const double* p) {
   vd v;
@@ -60,57 +58,172 @@ inline vd load(const double* p) {
   return v;
 }
 inline void store(double* p, vd v) { std::memcpy(p, &v, sizeof v); }
+inline vd select(vm c, vd a, vd b) { return c ? a : b; }
+/// Bit l set where lane l of the mask is true.
+inline unsigned mask_bits(vm m) {
+#if defined(__AVX512F__)
+  return _mm512_test_epi64_mask(reinterpret_cast<__m512i>(m), reinterpret_cast<__m512i>(m));
+#else
+  return static_cast<unsigned>(_mm256_movemask_pd(reinterpret_cast<__m256d>(m)));
+#endif
+}
+inline bool any(vm m) { return mask_bits(m) != 0; }
+
+/// Horner evaluation of c[0] + c[1] x + ... + c[N-1] x^(N-1).
+template <std::size_t N> inline vd poly(vd x, const double (&c)[N]) {
+  vd acc = splat(c[N - 1]);
+  for (std::size_t j = N - 1; j-- > 0;) acc = acc * x + splat(c[j]);
+  return acc;
+}
+
+/// ln(spot / strike) from ratio = spot / strike (positive and normal: the caller sends
+/// other lanes to the scalar path), with the precision of the scalar
+/// log_moneyness: the ratio is split as 2^e m, m in [1/sqrt 2, sqrt 2), and
+/// ln m = 2 atanh(z), z = (m - 1) / (m + 1). When e == 0 the ratio is within a factor
+/// sqrt 2 of one and z is formed from the exact difference (s0 - k) / (s0 + k) instead of
+/// the rounded quotient, so small log-moneyness keeps full relative precision.
+inline vd log_moneyness(vd s0, vd k, vd ratio) {
+  const vm bits = reinterpret_cast<vm>(ratio);
+  vd m = reinterpret_cast<vd>((bits & 0x000fffffffffffffLL) | 0x3ff0000000000000LL);
+  // The biased exponent as a double without an integer conversion instruction.
+  vd e = reinterpret_cast<vd>(((bits >> 52) & 0x7ff) | 0x4330000000000000LL) -
+         splat(4503599627370496.0 + 1023.0);
+  const vm high = m > splat(1.41421356237309504880);
+  m = select(high, splat(0.5) * m, m);
+  e = select(high, e + splat(1.0), e);
+  const vm near = e == splat(0.0);
+  const vd one = splat(1.0);
+  const vd z = select(near, s0 - k, m - one) / select(near, s0 + k, m + one);
+  const vd z2 = z * z;
+  // atanh series: 2 z sum z^(2j) / (2j + 1), |z| <= 0.1716, truncated below 1e-18.
+  static constexpr double c[] = {1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,  1.0 / 11, 1.0 / 13,
+                                 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21, 1.0 / 23};
+  const vd two_z = z + z;
+  constexpr double ln2_hi = 6.93147180369123816490e-01; // 32 significant bits: e ln2_hi exact
+  constexpr double ln2_lo = 1.90821492927058770002e-10;
+  return e * splat(ln2_hi) + (two_z + (two_z * z2 * poly(z2, c) + e * splat(ln2_lo)));
+}
+
+/// The complementary error function of y >= 0 as scale * num / den, where scale is
+/// exp(-y^2) (supplied by the caller, who shares it with the normal density) except in
+/// the lanes of `small`, where it is one. Rational Chebyshev approximations of
+/// W. J. Cody, "Rational Chebyshev approximations for the error function",
+/// Math. Comp. 23 (1969), in his three ranges (relative error of each below 2e-16):
+///   y < 0.46875:    erfc = 1 - y P(y^2) / Q(y^2)
+///   0.46875..4:     erfc = exp(-y^2) P(y) / Q(y)
+///   y > 4:          erfc = exp(-y^2) / y (1/sqrt(pi) - z P(z) / Q(z)),  z = 1 / y^2
+/// Each range is evaluated only when some lane needs it; the quotient is left to the
+/// caller so that two of them share one division.
+struct erfc_parts {
+  vd num, den;
+  vm small;
+};
+inline erfc_parts erfc_scaled(vd y) {
+  static constexpr double a[] = {3.20937758913846947e03, 3.77485237685302021e02,
+                                 1.13864154151050156e02, 3.16112374387056560e00,
+                                 1.85777706184603153e-1};
+  static constexpr double b[] = {2.84423683343917062e03, 1.28261652607737228e03,
+                                 2.44024637934444173e02, 2.36012909523441209e01, 1.0};
+  static constexpr double c[] = {1.23033935479799725e03, 2.05107837782607147e03,
+                                 1.71204761263407058e03, 8.81952221241769090e02,
+                                 2.98635138197400131e02, 6.61191906371416295e01,
+                                 8.88314979438837594e00, 5.64188496988670089e-1,
+                                 2.15311535474403846e-8};
+  static constexpr double d[] = {1.23033935480374942e03, 3.43936767414372164e03,
+                                 4.36261909014324716e03, 3.29079923573345963e03,
+                                 1.62138957456669019e03, 5.37181101862009858e02,
+                                 1.17693950891312499e02, 1.57449261107098347e01, 1.0};
+  static constexpr double p[] = {6.58749161529837803e-4, 1.60837851487422766e-2,
+                                 1.25781726111229246e-1, 3.60344899949804439e-1,
+                                 3.05326634961232344e-1, 1.63153871373020978e-2};
+  static constexpr double q[] = {2.33520497626869185e-3, 6.05183413124413191e-2,
+                                 5.27905102951428412e-1, 1.87295284992346725e00,
+                                 2.56852019228982242e00, 1.0};
+  erfc_parts out;
+  out.small = y < splat(0.46875);
+  const vm large = y > splat(4.0);
+  out.num = poly(y, c);
+  out.den = poly(y, d);
+  if (any(out.small)) {
+    const vd y2 = y * y;
+    const vd qs = poly(y2, b);
+    out.num = select(out.small, qs - y * poly(y2, a), out.num);
+    out.den = select(out.small, qs, out.den);
+  }
+  if (any(large)) {
+    // 1/y^2 of the lanes that need it (others divide a harmless one).
+    const vd z = splat(1.0) / select(large, y * y, splat(1.0));
+    const vd ql = poly(z, q);
+    out.num = select(large, (splat(0.56418958354775628695) * ql - z * poly(z, p)) * (y * z),
+                     out.num);
+    out.den = select(large, ql, out.den);
+  }
+  return out;
+}
 
 /// Relative error allowed for the vector form before a lane goes to the scalar path:
 /// the direct difference a - b amplifies the (uncorrelated) rounding of its terms, which
 /// grows with d^2, by (a + b) / (a - b).
 constexpr double max_amplification = 1000;
+/// Lanes with |d1| or |d2| beyond this go to the scalar path: exp(-d^2/2) would be
+/// subnormal (and lose relative precision) further out.
+constexpr double max_abs_d = 37.0;
 
 /// One block of `width` contracts starting at i; returns a bit mask of lanes to redo.
+///
+/// One log, three exp (the two discount factors and exp(-d1^2/2)) and one erfc quotient
+/// pair per contract: the Gaussian factor of erfc(|d2|/sqrt 2) is not computed but
+/// folded into the strike leg with the identity
+///   K e^{-rT} exp(-d2^2/2) = S e^{-qT} exp(-d1^2/2)   (d1^2 - d2^2 = 2 ln(F/K)),
+/// and N'(d1) = exp(-d1^2/2) / sqrt(2 pi) is shared by erfc(|d1|/sqrt 2) and the Greeks.
 unsigned block(const bsm_batch_inputs& in, const bsm_batch_outputs& out, std::size_t i) {
   const vd s0 = load(in.spot + i), k = load(in.strike + i), t = load(in.years + i),
            r = load(in.rate + i), q = load(in.dividend_yield + i), v = load(in.vol + i);
   vd th;
   for (int l = 0; l < width; ++l) th[l] = in.type[i + l] == option_type::call ? 1.0 : -1.0;
 
-  const vd one = splat(1.0), half = splat(0.5), zero = splat(0.0);
+  const vd half = splat(0.5), zero = splat(0.0);
   const vd ratio = s0 / k;
-  // Same forms as the scalar path: log1p of the exact difference near the money.
-  const vd near = (ratio > half) & (ratio < splat(2.0)) ? one : zero;
-  const vd ln_near = v_log1p((s0 - k) / k);
-  const vd ln_far = v_log(ratio);
-  const vd ln_sk = near != zero ? ln_near : ln_far;
-  const vd x = ln_sk + (r - q) * t;
+  const vd x = log_moneyness(s0, k, ratio) + (r - q) * t;
   const vd sqrt_t = v_sqrt(t);
   const vd s = v * sqrt_t;
   const vd h = x / s;
   const vd d1 = h + half * s, d2 = h - half * s;
   const vd dfq = v_exp(-q * t), dfr = v_exp(-r * t);
-  const vd pdf1 = splat(0.39894228040143267794) * v_exp(-half * d1 * d1);
+  const vd e1 = v_exp(-half * d1 * d1);
+  const vd pdf1 = splat(0.39894228040143267794) * e1;
   const vd inv_sqrt2 = splat(0.70710678118654752440);
-  const vd n1 = half * v_erfc(-(th * d1) * inv_sqrt2);
-  const vd n2 = half * v_erfc(-(th * d2) * inv_sqrt2);
-  const vd a = s0 * dfq * n1, b = k * dfr * n2;
+  const vd ad1 = select(d1 < zero, -d1, d1), ad2 = select(d2 < zero, -d2, d2);
+  const erfc_parts f1 = erfc_scaled(ad1 * inv_sqrt2), f2 = erfc_scaled(ad2 * inv_sqrt2);
+  const vd inv_dens = splat(1.0) / (f1.den * f2.den);
+  const vd sq = s0 * dfq, kd = k * dfr;
+  // N(-|d1|) and K e^{-rT} N(-|d2|)
+  const vd tail1 = half * select(f1.small, splat(1.0), e1) * f1.num * f2.den * inv_dens;
+  const vd k_tail2 = half * select(f2.small, kd, sq * e1) * f2.num * f1.den * inv_dens;
+  const vd n1 = select(th * d1 < zero, tail1, splat(1.0) - tail1); // N(theta d1)
+  const vd a = sq * n1;
+  const vd b = select(th * d2 < zero, k_tail2, kd - k_tail2); // K e^{-rT} N(theta d2)
   const vd diff = th * (a - b); // the option price, a non-negative difference
   const vd sens = (a + b) * (splat(2.0) + d1 * d1 + d2 * d2);
+  const vd gamma = dfq * pdf1 / (s0 * s);
+  const vd sv = s0 * v;
 
   store(out.price + i, diff);
   store(out.delta + i, th * dfq * n1);
-  store(out.gamma + i, dfq * pdf1 / (s0 * s));
-  store(out.vega + i, s0 * dfq * pdf1 * sqrt_t);
-  store(out.theta + i, -s0 * dfq * pdf1 * v / (splat(2.0) * sqrt_t) +
-                         th * (q * s0 * dfq * n1 - r * k * dfr * n2));
-  store(out.rho + i, th * k * t * dfr * n2);
+  store(out.gamma + i, gamma);
+  store(out.vega + i, sq * pdf1 * sqrt_t);
+  // s0 e^{-qT} N'(d1) v / (2 sqrt T) = gamma (s0 v)^2 / 2
+  store(out.theta + i, -half * gamma * sv * sv + th * (q * a - r * b));
+  store(out.rho + i, th * t * b);
 
-  unsigned redo = 0;
-  for (int l = 0; l < width; ++l) {
-    const bool valid = s0[l] > 0 && k[l] > 0 && t[l] > 0 && v[l] > 0 && std::isfinite(s0[l]) &&
-                       std::isfinite(k[l]) && std::isfinite(t[l]) && std::isfinite(v[l]) &&
-                       std::isfinite(r[l]) && std::isfinite(q[l]) && s[l] > 0;
-    const bool precise = sens[l] <= max_amplification * diff[l];
-    if (!valid || !precise) redo |= 1u << l;
-  }
-  return redo;
+  // x - x == 0 exactly when x is finite.
+  const vm valid = (s0 > zero) & (k > zero) & (t > zero) & (v > zero) & (s0 - s0 == zero) &
+                   (k - k == zero) & (t - t == zero) & (v - v == zero) & (r - r == zero) &
+                   (q - q == zero) & (s > zero) & (ratio >= splat(std::numeric_limits<double>::min())) &
+                   (ratio <= splat(std::numeric_limits<double>::max())) &
+                   (ad1 < splat(max_abs_d)) & (ad2 < splat(max_abs_d));
+  const vm precise = sens <= splat(max_amplification) * diff;
+  return mask_bits(~(valid & precise)) & ((1u << width) - 1);
 }
 
 #endif
