@@ -33,7 +33,7 @@ constexpr int exit_usage = 2;
 
 struct common_options {
   std::string config_file;
-  std::vector<std::string> overrides;  ///< "key=value" from --set.
+  std::vector<std::string> overrides; ///< "key=value" from --set.
 };
 
 void add_common(CLI::App* cmd, common_options& o) {
@@ -67,8 +67,20 @@ std::shared_ptr<const config::settings> load(const common_options& o) {
   return std::make_shared<const config::settings>(std::move(r.value));
 }
 
-std::string init_logging(const config::settings& cfg) {
-  return log::init(cfg.service);
+/// Loads the configuration and sets up logging; null (with `code` set to the usage
+/// exit code) when either fails.
+std::shared_ptr<const config::settings> prepare(const common_options& o, int& code) {
+  auto cfg = load(o);
+  if (!cfg) {
+    code = exit_usage;
+    return nullptr;
+  }
+  if (auto err = log::init(cfg->service); !err.empty()) {
+    std::cerr << "error: " << err << '\n';
+    code = exit_usage;
+    return nullptr;
+  }
+  return cfg;
 }
 
 // -- run ---------------------------------------------------------------------------
@@ -86,26 +98,27 @@ int run_service(std::shared_ptr<const config::settings> cfg) {
     app::system_config acfg;
     caf::actor_system sys{acfg};
     app::node n{sys, cfg};
-    log::info("node", "starting",
-              {log::kv("config", cfg->source_file.empty() ? "<defaults>" : cfg->source_file),
-               log::kv("role", cfg->cluster.role)});
+    log::info(
+        "node", "starting",
+        {log::kv("config", cfg->source_file.empty() ? "<defaults>" : cfg->source_file),
+         log::kv("role", cfg->cluster.role)});
     if (auto err = n.start({true}); !err.empty()) {
       log::error("node", "start_failed", {log::kv("error", err)});
       return exit_failure;
     }
-    log::info("node", "started", {log::kv("cycle_interval_s",
-                                          static_cast<int64_t>(
-                                            cfg->service.cycle_interval.count()))});
+    log::info("node", "started",
+              {log::kv("cycle_interval_s",
+                       static_cast<int64_t>(cfg->service.cycle_interval.count()))});
     std::atomic<bool> signalled{false};
     std::atomic<bool> finished{false};
     auto sup = n.supervisor();
     std::thread waiter([&] {
       int sig = 0;
       sigwait(&stop_signals, &sig);
-      if (finished)
-        return;
+      if (finished) return;
       signalled = true;
-      log::info("node", "signal", {log::kv("signal", sig == SIGINT ? "SIGINT" : "SIGTERM")});
+      log::info("node", "signal",
+                {log::kv("signal", sig == SIGINT ? "SIGINT" : "SIGTERM")});
       caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
     });
     {
@@ -114,13 +127,13 @@ int run_service(std::shared_ptr<const config::settings> cfg) {
       self->receive([&](caf::down_msg& dm) {
         if (dm.reason && dm.reason != caf::exit_reason::user_shutdown) {
           code = exit_failure;
-          log::error("node", "supervisor_failed", {log::kv("error", sys.render(dm.reason))});
+          log::error("node", "supervisor_failed",
+                     {log::kv("error", sys.render(dm.reason))});
         }
       });
     }
     finished = true;
-    if (!signalled)
-      pthread_kill(waiter.native_handle(), SIGTERM);
+    if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
     n.stop();
     log::info("node", "stopping");
@@ -132,8 +145,7 @@ int run_service(std::shared_ptr<const config::settings> cfg) {
 
 // -- scan --once and options ----------------------------------------------------------
 
-template <class F>
-int with_node(std::shared_ptr<const config::settings> cfg, F&& f) {
+template <class F> int with_node(std::shared_ptr<const config::settings> cfg, F&& f) {
   app::system_config acfg;
   caf::actor_system sys{acfg};
   app::node n{sys, cfg};
@@ -158,17 +170,17 @@ int run_scan_once(std::shared_ptr<const config::settings> cfg, bool json, bool p
     caf::scoped_actor self{sys};
     int code = exit_ok;
     self->request(p, std::chrono::minutes{10}, atom::cycle::value)
-      .receive(
-        [&](cycle_report& r) {
-          if (json)
-            std::cout << boost::json::serialize(app::to_json(r)) << '\n';
-          else
-            app::print_cycle(std::cout, r);
-        },
-        [&](caf::error& err) {
-          std::cerr << "error: cycle failed: " << sys.render(err) << '\n';
-          code = exit_failure;
-        });
+        .receive(
+            [&](cycle_report& r) {
+              if (json)
+                std::cout << boost::json::serialize(app::to_json(r)) << '\n';
+              else
+                app::print_cycle(std::cout, r);
+            },
+            [&](caf::error& err) {
+              std::cerr << "error: cycle failed: " << sys.render(err) << '\n';
+              code = exit_failure;
+            });
     return code;
   });
 }
@@ -180,28 +192,25 @@ int run_options(std::shared_ptr<const config::settings> cfg, const std::string& 
     caf::scoped_actor self{sys};
     int code = exit_ok;
     self->request(o, std::chrono::minutes{2}, atom::analyse::value, symbol)
-      .receive(
-        [&](option_report& r) {
-          if (json)
-            std::cout << boost::json::serialize(app::to_json(r)) << '\n';
-          else
-            app::print_options(std::cout, r);
-          if (!r.error.empty())
-            code = exit_failure;
-        },
-        [&](caf::error& err) {
-          std::cerr << "error: " << sys.render(err) << '\n';
-          code = exit_failure;
-        });
+        .receive(
+            [&](option_report& r) {
+              if (json)
+                std::cout << boost::json::serialize(app::to_json(r)) << '\n';
+              else
+                app::print_options(std::cout, r);
+              if (!r.error.empty()) code = exit_failure;
+            },
+            [&](caf::error& err) {
+              std::cerr << "error: " << sys.render(err) << '\n';
+              code = exit_failure;
+            });
     return code;
   });
 }
 
 /// Opens --input or standard input for the stream tools.
-template <class F>
-int with_input(const std::string& file, F&& f) {
-  if (file.empty() || file == "-")
-    return f(std::cin, std::string{"<stdin>"});
+template <class F> int with_input(const std::string& file, F&& f) {
+  if (file.empty() || file == "-") return f(std::cin, std::string{"<stdin>"});
   std::ifstream in{file};
   if (!in) {
     std::cerr << file << ": cannot open for reading\n";
@@ -222,17 +231,7 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run the service until SIGINT or SIGTERM");
   add_common(run, run_opts);
   run->callback([&] {
-    auto cfg = load(run_opts);
-    if (!cfg) {
-      code = exit_usage;
-      return;
-    }
-    if (auto err = init_logging(*cfg); !err.empty()) {
-      std::cerr << "error: " << err << '\n';
-      code = exit_usage;
-      return;
-    }
-    code = run_service(cfg);
+    if (auto cfg = prepare(run_opts, code)) code = run_service(cfg);
   });
 
   common_options scan_opts;
@@ -241,8 +240,9 @@ int main(int argc, char** argv) {
   add_common(scan, scan_opts);
   scan->add_flag("--once", scan_once, "One cycle, then exit (required)");
   scan->add_flag("--json", scan_json, "Print JSON instead of tables");
-  scan->add_flag("--persist", scan_persist,
-                 "Open the paper positions in the configured ledger (default: throw-away)");
+  scan->add_flag(
+      "--persist", scan_persist,
+      "Open the paper positions in the configured ledger (default: throw-away)");
   scan->callback([&] {
     if (!scan_once) {
       std::cerr << "scan: only --once is supported here; `smallcap run` scans "
@@ -250,43 +250,26 @@ int main(int argc, char** argv) {
       code = exit_usage;
       return;
     }
-    auto cfg = load(scan_opts);
-    if (!cfg) {
-      code = exit_usage;
-      return;
-    }
-    if (auto err = init_logging(*cfg); !err.empty()) {
-      std::cerr << "error: " << err << '\n';
-      code = exit_usage;
-      return;
-    }
-    code = run_scan_once(cfg, scan_json, scan_persist);
+    if (auto cfg = prepare(scan_opts, code))
+      code = run_scan_once(cfg, scan_json, scan_persist);
   });
 
   common_options opt_opts;
   std::string opt_symbol;
   bool opt_json = false;
-  auto* options = app.add_subcommand("options", "Ranked option contracts of one underlying");
+  auto* options =
+      app.add_subcommand("options", "Ranked option contracts of one underlying");
   add_common(options, opt_opts);
   options->add_option("SYMBOL", opt_symbol, "Underlying symbol")->required();
   options->add_flag("--json", opt_json, "Print JSON instead of a table");
   options->callback([&] {
-    auto cfg = load(opt_opts);
-    if (!cfg) {
-      code = exit_usage;
-      return;
-    }
-    if (auto err = init_logging(*cfg); !err.empty()) {
-      std::cerr << "error: " << err << '\n';
-      code = exit_usage;
-      return;
-    }
-    code = run_options(cfg, opt_symbol, opt_json);
+    if (auto cfg = prepare(opt_opts, code)) code = run_options(cfg, opt_symbol, opt_json);
   });
 
   std::string price_input;
   bool price_json = false;
-  auto* price = app.add_subcommand("price", "Price options or solve implied volatility (CSV)");
+  auto* price =
+      app.add_subcommand("price", "Price options or solve implied volatility (CSV)");
   price->add_option("-i,--input", price_input, "CSV file (default: standard input)");
   price->add_flag("--json", price_json, "One JSON object per row");
   price->callback([&] {
@@ -297,7 +280,8 @@ int main(int argc, char** argv) {
 
   std::string ind_input;
   bool ind_json = false;
-  auto* ind = app.add_subcommand("indicators", "Technical indicators of daily bars (CSV)");
+  auto* ind =
+      app.add_subcommand("indicators", "Technical indicators of daily bars (CSV)");
   ind->add_option("-i,--input", ind_input, "CSV file (default: standard input)");
   ind->add_flag("--json", ind_json, "One JSON object of indicator arrays");
   ind->callback([&] {
@@ -311,7 +295,8 @@ int main(int argc, char** argv) {
   cfgcmd->require_subcommand(1);
   auto* check = cfgcmd->add_subcommand("check", "Validate a configuration file");
   check->add_option("FILE", check_file, "TOML file")->required();
-  check->callback([&] { code = app::run_config_check(check_file, std::cout, std::cerr); });
+  check->callback(
+      [&] { code = app::run_config_check(check_file, std::cout, std::cerr); });
 
   try {
     app.parse(argc, argv);

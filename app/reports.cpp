@@ -1,5 +1,7 @@
 #include "app/reports.hpp"
 
+#include "analytics/calendar/calendar.hpp"
+
 #include <boost/json.hpp>
 
 #include <cmath>
@@ -16,27 +18,14 @@ namespace {
 
 /// Numbers as JSON; NaN and infinities (unknown) become null.
 json::value num(double x) {
-  if (!std::isfinite(x))
-    return nullptr;
+  if (!std::isfinite(x)) return nullptr;
   return x;
 }
 
 std::string date_of(day_number d) {
-  // Civil date from days since 1970-01-01 (proleptic Gregorian).
-  int64_t z = int64_t{d} + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t dd = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2)
-    ++y;
+  auto c = cal::civil_from_days(d);
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(y), static_cast<int>(m),
-                static_cast<int>(dd));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
   return buf;
 }
 
@@ -139,15 +128,11 @@ json::value to_json(const option_report& x) {
     o["rank"] = ++rank;
     ideas.push_back(std::move(o));
   }
-  json::object out{{"underlying", x.underlying},
-                   {"spot", num(x.spot)},
-                   {"iv30", num(x.iv30)},
-                   {"analysed", x.analysed},
-                   {"excluded", x.excluded},
-                   {"exclusions", counts(x.exclusions)},
+  json::object out{{"underlying", x.underlying},   {"spot", num(x.spot)},
+                   {"iv30", num(x.iv30)},          {"analysed", x.analysed},
+                   {"excluded", x.excluded},       {"exclusions", counts(x.exclusions)},
                    {"contracts", std::move(ideas)}};
-  if (!x.error.empty())
-    out["error"] = x.error;
+  if (!x.error.empty()) out["error"] = x.error;
   return out;
 }
 
@@ -165,26 +150,29 @@ json::value to_json(const risk_decision& x) {
 json::value to_json(const portfolio_snapshot& x) {
   json::array pos;
   for (auto& p : x.positions)
-    pos.push_back(json::object{{"symbol", p.symbol},
-                               {"underlying", p.underlying},
-                               {"sector", p.sector},
-                               {"option", p.is_option},
-                               {"type", to_string(p.type)},
-                               {"strike", num(p.strike)},
-                               {"expiry", p.is_option ? json::value(date_of(p.expiry))
-                                                      : json::value(nullptr)},
-                               {"quantity", p.quantity},
-                               {"avg_cost", num(p.avg_cost)},
-                               {"mark", num(p.mark)},
-                               {"market_value", num(p.market_value)},
-                               {"unrealized", num(p.unrealized)},
-                               {"delta", num(p.delta)},
-                               {"stop", num(p.stop)},
-                               {"target", num(p.target)}});
-  return json::object{{"time", time_of(x.time)},  {"cash", num(x.cash)},
-                      {"equity", num(x.equity)},  {"realized", num(x.realized)},
+    pos.push_back(json::object{
+        {"symbol", p.symbol},
+        {"underlying", p.underlying},
+        {"sector", p.sector},
+        {"option", p.is_option},
+        {"type", to_string(p.type)},
+        {"strike", num(p.strike)},
+        {"expiry", p.is_option ? json::value(date_of(p.expiry)) : json::value(nullptr)},
+        {"quantity", p.quantity},
+        {"avg_cost", num(p.avg_cost)},
+        {"mark", num(p.mark)},
+        {"market_value", num(p.market_value)},
+        {"unrealized", num(p.unrealized)},
+        {"delta", num(p.delta)},
+        {"stop", num(p.stop)},
+        {"target", num(p.target)}});
+  return json::object{{"time", time_of(x.time)},
+                      {"cash", num(x.cash)},
+                      {"equity", num(x.equity)},
+                      {"realized", num(x.realized)},
                       {"unrealized", num(x.unrealized)},
-                      {"drawdown", num(x.drawdown)}, {"fills", x.fills},
+                      {"drawdown", num(x.drawdown)},
+                      {"fills", x.fills},
                       {"positions", std::move(pos)}};
 }
 
@@ -236,7 +224,8 @@ json::value to_json(const health_report& x) {
                                   {"state", to_string(a.state)},
                                   {"restarts", a.restarts},
                                   {"last_error", a.last_error}});
-  return json::object{{"node", x.node}, {"healthy", x.healthy}, {"actors", std::move(actors)}};
+  return json::object{
+      {"node", x.node}, {"healthy", x.healthy}, {"actors", std::move(actors)}};
 }
 
 // -- tables ----------------------------------------------------------------------------
@@ -244,16 +233,14 @@ json::value to_json(const health_report& x) {
 namespace {
 
 std::string fmt(const char* f, double x) {
-  if (!std::isfinite(x))
-    return "-";
+  if (!std::isfinite(x)) return "-";
   char buf[64];
   std::snprintf(buf, sizeof buf, f, x);
   return buf;
 }
 
 std::string money(double x) {
-  if (!std::isfinite(x))
-    return "-";
+  if (!std::isfinite(x)) return "-";
   char buf[64];
   if (std::fabs(x) >= 1e9)
     std::snprintf(buf, sizeof buf, "%.2fB", x / 1e9);
@@ -323,14 +310,17 @@ void print_options(std::ostream& out, const option_report& x) {
   line(out, "%s  spot %s  iv30 %s  contracts analysed %lld, excluded %lld",
        x.underlying.c_str(), fmt("%.2f", x.spot).c_str(), fmt("%.3f", x.iv30).c_str(),
        static_cast<long long>(x.analysed), static_cast<long long>(x.excluded));
-  line(out, "  # contract               type  strike  expiry      days    bid    ask     iv"
-            "   delta   gamma  theta/d    vega    pop  E[ret]  score");
+  line(out,
+       "  # contract               type  strike  expiry      days    bid    ask     iv"
+       "   delta   gamma  theta/d    vega    pop  E[ret]  score");
   int rank = 0;
   for (auto& i : x.ideas)
-    line(out, "%3d %-22s %-4s %7.2f  %s %4d %6.2f %6.2f %6.3f %7.3f %7.4f %8.4f %7.4f %6.3f %7.3f %6.3f",
-         ++rank, i.contract.c_str(), to_string(i.type), i.strike, date_of(i.expiry).c_str(),
-         i.days, i.bid, i.ask, i.iv, i.delta, i.gamma, i.theta / 365.0, i.vega, i.pop,
-         i.expected_return, i.score);
+    line(out,
+         "%3d %-22s %-4s %7.2f  %s %4d %6.2f %6.2f %6.3f %7.3f %7.4f %8.4f %7.4f %6.3f "
+         "%7.3f %6.3f",
+         ++rank, i.contract.c_str(), to_string(i.type), i.strike,
+         date_of(i.expiry).c_str(), i.days, i.bid, i.ask, i.iv, i.delta, i.gamma,
+         i.theta / 365.0, i.vega, i.pop, i.expected_return, i.score);
 }
 
 void print_cycle(std::ostream& out, const cycle_report& x) {
@@ -347,16 +337,18 @@ void print_cycle(std::ostream& out, const cycle_report& x) {
            static_cast<long long>(d.quantity), d.reason.c_str());
   }
   auto& p = x.portfolio;
-  line(out, "\nPortfolio: equity %.2f  cash %.2f  unrealized %.2f  realized %.2f  "
-            "drawdown %.2f%%  positions %zu",
+  line(out,
+       "\nPortfolio: equity %.2f  cash %.2f  unrealized %.2f  realized %.2f  "
+       "drawdown %.2f%%  positions %zu",
        p.equity, p.cash, p.unrealized, p.realized, 100 * p.drawdown, p.positions.size());
   for (auto& pos : p.positions)
     line(out, "  %-22s %4lld @ %7.3f  mark %7.3f  P&L %9.2f  stop %s target %s",
          pos.symbol.c_str(), static_cast<long long>(pos.quantity), pos.avg_cost, pos.mark,
          pos.unrealized, fmt("%.3f", pos.stop).c_str(), fmt("%.3f", pos.target).c_str());
   auto& r = x.risk;
-  line(out, "Risk: VaR(%.0f%%, 1d) %.2f  CVaR %.2f  delta $%.0f  gamma %.2f  vega %.2f  "
-            "theta/day %.2f  regime %s  Sharpe %s",
+  line(out,
+       "Risk: VaR(%.0f%%, 1d) %.2f  CVaR %.2f  delta $%.0f  gamma %.2f  vega %.2f  "
+       "theta/day %.2f  regime %s  Sharpe %s",
        100 * r.confidence, r.var, r.cvar, r.delta, r.gamma, r.vega, r.theta,
        r.regime.c_str(), fmt("%.2f", r.sharpe).c_str());
   line(out, "Cycle %llu completed in %.1f ms", static_cast<unsigned long long>(x.cycle),

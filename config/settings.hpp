@@ -219,7 +219,6 @@ struct service_settings {
   std::string bind_address = "127.0.0.1";
   uint16_t http_port = 8080;
   std::string api_token_env;         ///< Required when bind_address is not loopback.
-  std::string data_dir = "var";
   seconds cycle_interval{60};        ///< Pipeline cycle period of `smallcap run`.
   int max_restarts = 5;              ///< Supervisor: restarts allowed per restart_window.
   seconds restart_window{60};

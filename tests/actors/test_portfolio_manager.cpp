@@ -168,7 +168,6 @@ struct fixture {
     auto s = std::make_shared<config::settings>();
     s->data.sources[0].timeout = 300ms;
     s->data.retry.max_attempts = 1;
-    s->service.data_dir = (dir.path / "data").string();
     s->trading.ledger_db = (dir.path / "data" / "ledger.db").string();
     s->trading.starting_cash = 100'000;
     s->trading.fee_per_contract = 0.65;
