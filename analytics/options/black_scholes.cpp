@@ -18,6 +18,17 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 /// needs (the terms fall at least like (s/4)^2 per order there).
 constexpr int series_max_order = 41;
 
+/// inverse_pair[n] = 1 / ((n + 1) (n + 2)): the factorial steps of the series, so that its
+/// loops need no division.
+struct inverse_pairs {
+  double v[series_max_order + 1] = {};
+  constexpr inverse_pairs() {
+    for (int n = 0; n <= series_max_order; ++n) v[n] = 1.0 / ((n + 1.0) * (n + 2.0));
+  }
+  constexpr double operator[](int n) const { return v[n]; }
+};
+constexpr inverse_pairs inverse_pair{};
+
 /// The moments M_n(h) = integral_0^inf u^n exp(h u - u^2/2) du (h <= 0) are the
 /// derivatives of Y(h) = N(h)/phi(h) and obey
 ///   M_{n+1} = n M_{n-1} + h M_n,  M_0 = Y(h),  M_1 = 1 + h Y(h).
@@ -32,12 +43,15 @@ double otm_series(double h, double t) {
   double sum = 0;
   if (a < 2) {
     // Close to h = 0 the forward recurrence is harmless (its error growth, about
-    // exp(2 a sqrt(n)), is far outweighed by the 1/n! of the terms it feeds).
-    const double m0 = norm_cdf(h) / norm_pdf(h);
+    // exp(2 a sqrt(n)), is far outweighed by the 1/n! of the terms it feeds). The moments
+    // are summed unnormalised: N(h) rho_n = phi(h) M_n, which saves a second erfc and a
+    // division per term.
+    const double pdf_h = norm_pdf(h);
+    const double m0 = norm_cdf(h) / pdf_h;
     double prev = m0, cur = 1 - a * m0; // M_0, M_1
     double term_scale = t;              // t^n / n!
     for (int n = 1; n <= series_max_order; n += 2) {
-      const double term = term_scale * cur / m0;
+      const double term = term_scale * cur;
       sum += term;
       if (term < 1e-17 * sum) break;
       // advance two orders: M_{n+1}, M_{n+2}
@@ -45,8 +59,9 @@ double otm_series(double h, double t) {
       const double next2 = (n + 1) * cur - a * next;
       prev = next;
       cur = next2;
-      term_scale *= t2 / ((n + 1.0) * (n + 2.0));
+      term_scale *= t2 * inverse_pair[n];
     }
+    return 2 * std::exp(-0.5 * t2) * pdf_h * sum;
   } else {
     // For h <= -2 the forward recurrence would cancel, so the ratios
     // r_n = M_n/M_{n-1} = n / (-h + r_{n+1}) come from the continued fraction, evaluated
@@ -63,9 +78,9 @@ double otm_series(double h, double t) {
     for (int n = 1; n <= series_max_order; n += 2) {
       const double term = term_scale * rho;
       sum += term;
-      if (term < 1e-17 * sum) break;
+      if (term < 1e-17 * sum || n + 2 > series_max_order) break;
       rho *= ratios[n + 1] * ratios[n + 2];
-      term_scale *= t2 / ((n + 1.0) * (n + 2.0));
+      term_scale *= t2 * inverse_pair[n];
     }
   }
   return 2 * std::exp(-0.5 * t2) * norm_cdf(h) * sum;
