@@ -146,9 +146,9 @@ double householder_step(branch br, double x, double s, double beta, double b_max
   return next > 0 ? next : 0.5 * s;
 }
 
-/// Total vol s for an out-of-the-money call, x < 0, 0 < beta < b_max = e^{x/2}.
-double solve_otm(double x, double beta) {
-  const double b_max = std::exp(0.5 * x);
+/// Total vol s for an out-of-the-money call, x < 0, 0 < beta < b_max = e^{x/2} (passed in:
+/// the caller has it from the bound check).
+double solve_otm(double x, double beta, double b_max) {
   const double ax = -x;
   const double s_c = std::sqrt(2 * ax);
   const double b_c = detail::normalised_black_otm(x, s_c, b_max);
@@ -231,9 +231,10 @@ iv_result implied_normalised_vol(double beta, double x, option_type type) {
   if (theta * x > 0) otm = beta - 2 * std::sinh(0.5 * std::fabs(x));
   const double x_otm = -std::fabs(x);
   if (otm < 0) return fail(iv_error::below_intrinsic);
-  if (otm >= std::exp(0.5 * x_otm)) return fail(iv_error::above_maximum);
+  const double b_max = std::exp(0.5 * x_otm);
+  if (otm >= b_max) return fail(iv_error::above_maximum);
   if (otm == 0) return {0.0, iv_error::none};
-  const double s = x_otm == 0 ? solve_atm(otm) : solve_otm(x_otm, otm);
+  const double s = x_otm == 0 ? solve_atm(otm) : solve_otm(x_otm, otm, b_max);
   // Only prices at the edge of underflow can defeat the iteration.
   if (!std::isfinite(s)) return fail(iv_error::no_convergence);
   return {s, iv_error::none};
@@ -258,9 +259,10 @@ iv_result implied_vol(const bsm_inputs& c, double price) {
   const double norm = k * std::exp(0.5 * x - r * t);
   const double x_otm = -std::fabs(x);
   const double beta = time_value / norm;
-  if (beta >= std::exp(0.5 * x_otm)) return fail(iv_error::above_maximum);
+  const double b_max = std::exp(0.5 * x_otm);
+  if (beta >= b_max) return fail(iv_error::above_maximum);
   if (beta == 0) return {0.0, iv_error::none};
-  const double s = x_otm == 0 ? solve_atm(beta) : solve_otm(x_otm, beta);
+  const double s = x_otm == 0 ? solve_atm(beta) : solve_otm(x_otm, beta, b_max);
   // Only prices at the edge of underflow (about 1e-300 of the strike) can defeat the
   // iteration; say so rather than return a number that is not a vol.
   if (!std::isfinite(s)) return fail(iv_error::no_convergence);
