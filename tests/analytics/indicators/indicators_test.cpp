@@ -675,7 +675,7 @@ TEST_CASE("universe_latest gives each symbol's last-bar values of the six bit fo
           "[indicators]") {
   for (std::size_t nb : {5u, 30u, 34u, 400u}) { // shorter than some lookbacks, then longer
     INFO("bars " << nb);
-    const std::size_t ns = 270; // a full 256-symbol chunk and a ragged one
+    const std::size_t ns = 530; // a full 512-symbol chunk and a ragged one
     sc::ind::universe_panel h(ns, nb), l(ns, nb), c(ns, nb);
     std::vector<bars> all;
     for (std::size_t s = 0; s < ns; ++s) {
@@ -701,6 +701,72 @@ TEST_CASE("universe_latest gives each symbol's last-bar values of the six bit fo
       REQUIRE(same(r.bb_upper[s], bb.upper[t]));
       REQUIRE(same(r.bb_middle[s], bb.middle[t]));
       REQUIRE(same(r.bb_lower[s], bb.lower[t]));
+      REQUIRE(same(r.atr[s], sc::ind::atr(b.high, b.low, b.close, 14)[t]));
+    }
+  }
+}
+
+TEST_CASE("universe functions give the same numbers on 1, 2 and 3 threads, streamed",
+          "[indicators]") {
+  // 1,030 x 1,100 doubles is 9 MB per panel: large enough for the threaded split and the
+  // streaming stores; 1,030 symbols is no multiple of 8 and leaves ragged chunk tails.
+  const std::size_t ns = 1030, nb = 1100;
+  sc::ind::universe_panel h(ns, nb), l(ns, nb), c(ns, nb);
+  std::vector<bars> all;
+  for (std::size_t s = 0; s < ns; ++s) {
+    all.push_back(random_walk(7000 + s, nb, 2.0 + 0.1 * s));
+    h.set_series(s, all[s].high);
+    l.set_series(s, all[s].low);
+    c.set_series(s, all[s].close);
+  }
+  // Symbols checked against the per-series batch: both ends of every possible block.
+  const std::size_t probe[] = {0, 1, 255, 256, 511, 512, 513, 514, 515, 516, 517, 518, 519,
+                               520, 686, 687, 688, 689, 1023, 1024, 1029};
+  for (int threads : {1, 2, 3}) {
+    INFO("threads " << threads);
+    sc::ind::universe_panel o1, o2, o3, o4, o5, o6;
+    sc::ind::universe_sma(c, 20, o1, threads);
+    sc::ind::universe_ema(c, 20, o2, threads);
+    sc::ind::universe_rsi(c, 14, o3, threads);
+    sc::ind::universe_atr(h, l, c, 14, o4, threads);
+    for (std::size_t s : probe) {
+      INFO("symbol " << s);
+      REQUIRE(bit_identical(o1.series_of(s), sc::ind::sma(all[s].close, 20)));
+      REQUIRE(bit_identical(o2.series_of(s), sc::ind::ema(all[s].close, 20)));
+      REQUIRE(bit_identical(o3.series_of(s), sc::ind::rsi(all[s].close, 14)));
+      REQUIRE(bit_identical(o4.series_of(s), sc::ind::atr(all[s].high, all[s].low,
+                                                          all[s].close, 14)));
+    }
+    sc::ind::universe_macd(c, 12, 26, 9, o1, o2, o3, threads);
+    sc::ind::universe_bollinger(c, 20, 2.0, o4, o5, o6, threads);
+    for (std::size_t s : probe) {
+      INFO("symbol " << s);
+      const auto m = sc::ind::macd(all[s].close, 12, 26, 9);
+      REQUIRE(bit_identical(o1.series_of(s), m.macd));
+      REQUIRE(bit_identical(o2.series_of(s), m.signal));
+      REQUIRE(bit_identical(o3.series_of(s), m.hist));
+      const auto bb = sc::ind::bollinger(all[s].close, 20, 2.0);
+      REQUIRE(bit_identical(o4.series_of(s), bb.upper));
+      REQUIRE(bit_identical(o5.series_of(s), bb.middle));
+      REQUIRE(bit_identical(o6.series_of(s), bb.lower));
+    }
+    sc::ind::universe_latest_result r;
+    sc::ind::universe_latest(h, l, c, sc::ind::universe_params{}, r, threads);
+    auto same = [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; };
+    const std::size_t t = nb - 1;
+    for (std::size_t s = 0; s < ns; ++s) {
+      INFO("symbol " << s);
+      REQUIRE(same(r.macd[s], o1.at(s, t)));
+      REQUIRE(same(r.macd_signal[s], o2.at(s, t)));
+      REQUIRE(same(r.bb_middle[s], o5.at(s, t)));
+      REQUIRE(same(r.bb_upper[s], o4.at(s, t)));
+      REQUIRE(same(r.macd_hist[s], o3.at(s, t)));
+    }
+    for (std::size_t s : probe) {
+      const bars& b = all[s];
+      REQUIRE(same(r.sma[s], sc::ind::sma(b.close, 20)[t]));
+      REQUIRE(same(r.ema[s], sc::ind::ema(b.close, 20)[t]));
+      REQUIRE(same(r.rsi[s], sc::ind::rsi(b.close, 14)[t]));
       REQUIRE(same(r.atr[s], sc::ind::atr(b.high, b.low, b.close, 14)[t]));
     }
   }
