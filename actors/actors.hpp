@@ -56,7 +56,8 @@ risk_actor spawn_risk_manager(caf::actor_system& sys, settings_ptr cfg);
 portfolio_actor spawn_portfolio_manager(caf::actor_system& sys, settings_ptr cfg);
 
 /// The PIPELINE: runs a cycle scanner -> options -> risk -> portfolio on demand and,
-/// when `periodic` is set, every service.cycle_interval.
+/// when `periodic` is set, every scanner.interval (within market hours when
+/// scanner.market_hours_only, plus a daily rescan after the close).
 pipeline_actor spawn_pipeline(caf::actor_system& sys, settings_ptr cfg, bool periodic);
 
 /// How the supervisor starts one child.

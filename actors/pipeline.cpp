@@ -265,7 +265,7 @@ void schedule(self_ptr self) {
   auto& st = self->state;
   auto& sc = st.cfg->scanner;
   auto now = real_now();
-  auto next = cal::next_scan(now, st.cfg->service.cycle_interval, sc.market_hours_only);
+  auto next = cal::next_scan(now, sc.interval, sc.market_hours_only);
   if (sc.market_hours_only) next = std::min(next, cal::next_daily_rescan(now));
   auto delay = std::max<timestamp::duration>(next - now, std::chrono::milliseconds{1});
   self->delayed_send(self, delay, atom::tick::value, st.gen);

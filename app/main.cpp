@@ -107,8 +107,7 @@ int run_service(std::shared_ptr<const config::settings> cfg) {
       return exit_failure;
     }
     log::info("node", "started",
-              {log::kv("cycle_interval_s",
-                       static_cast<int64_t>(cfg->service.cycle_interval.count()))});
+              {log::kv("interval_s", static_cast<int64_t>(cfg->scanner.interval.count()))});
     std::atomic<bool> signalled{false};
     std::atomic<bool> finished{false};
     auto sup = n.supervisor();

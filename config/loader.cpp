@@ -810,7 +810,6 @@ void bind_service(binder& b, service_settings& s) {
   });
   b.integer("http_port", s.http_port, 1, 65535);
   b.env_name("api_token_env", s.api_token_env);
-  b.duration("cycle_interval", s.cycle_interval);
   b.integer("max_restarts", s.max_restarts, 0, 1000);
   b.duration("restart_window", s.restart_window);
   b.duration("restart_backoff", s.restart_backoff);

@@ -76,7 +76,7 @@ struct scanner_weights {
 };
 
 struct scanner_settings {
-  seconds interval{300};             ///< Scan period during market hours.
+  seconds interval{60};              ///< Pipeline cycle (scan) period of `smallcap run`.
   bool market_hours_only = false;    ///< Sim market runs around the clock by default.
   int top_n = 20;                    ///< Candidates kept in the ranking.
   int history_days = 504;            ///< Daily bars fetched per symbol (2 years).
@@ -219,7 +219,6 @@ struct service_settings {
   std::string bind_address = "127.0.0.1";
   uint16_t http_port = 8080;
   std::string api_token_env;         ///< Required when bind_address is not loopback.
-  seconds cycle_interval{60};        ///< Pipeline cycle period of `smallcap run`.
   int max_restarts = 5;              ///< Supervisor: restarts allowed per restart_window.
   seconds restart_window{60};
   milliseconds restart_backoff{100}; ///< First restart delay; doubles each time.

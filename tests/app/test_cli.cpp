@@ -189,7 +189,7 @@ TEST_CASE("run logs completed cycles and stops cleanly on SIGTERM") {
       _exit(127);
     std::string bin = SMALLCAP_BIN;
     execl(bin.c_str(), bin.c_str(), "run", "--set", "data.sim.universe_size=100", "--set",
-          "service.cycle_interval=1s", static_cast<char*>(nullptr));
+          "scanner.interval=1s", static_cast<char*>(nullptr));
     _exit(127);
   }
   close(err_pipe[1]);

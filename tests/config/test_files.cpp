@@ -138,7 +138,6 @@ std::string all(const std::vector<std::string>& lines) {
   X(service.bind_address) \
   X(service.http_port) \
   X(service.api_token_env) \
-  X(service.cycle_interval) \
   X(service.max_restarts) \
   X(service.restart_window) \
   X(service.restart_backoff) \
@@ -209,7 +208,6 @@ TEST_CASE("every field can be set from a file", "[config][files]") {
   SC_SOURCE_FIELDS(SC_SRC_NE)
   // A few exact values, to see units applied.
   CHECK(a.data.sources[0].timeout == 1'500ms);
-  CHECK(a.service.cycle_interval == 30s);
   CHECK(a.data.cache.universe == 7 * 86'400s);
   CHECK(a.data.sim.start_date == "2025-06-02");
   // And the dump of it reads back equal.

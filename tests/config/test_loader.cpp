@@ -139,7 +139,7 @@ TEST_CASE("durations accept unit strings and integers in the key's unit", "[conf
   const std::string good = R"([scanner]
 interval = "2min"
 [service]
-cycle_interval = 90
+restart_window = 90
 restart_backoff = 250
 restart_backoff_max = "1h"
 [data.retry]
@@ -151,7 +151,7 @@ quotes = "1h30min"
   INFO(all(r.errors));
   REQUIRE(r.ok());
   CHECK(r.value.scanner.interval == 120s);
-  CHECK(r.value.service.cycle_interval == 90s);
+  CHECK(r.value.service.restart_window == 90s);
   CHECK(r.value.service.restart_backoff == 250ms);
   CHECK(r.value.service.restart_backoff_max == 3'600'000ms);
   CHECK(r.value.data.retry.base_delay == 1'500ms);
@@ -159,8 +159,9 @@ quotes = "1h30min"
 
   const std::string bad = R"([scanner]
 interval = "250ms"
+[data.refresh]
+quotes = 0
 [service]
-cycle_interval = 0
 restart_window = "5m"
 restart_backoff = 1.5
 [data.cache]
@@ -174,14 +175,14 @@ bars = "-1d"
   const std::string allowed_s =
       "must be a duration > 0 and <= 365d ('250ms', '5s', '2min', "
       "'1h', '1d' or an integer of seconds)";
-  CHECK(has(b.errors, "bad.toml:4: service.cycle_interval: " + allowed_s + ", got 0"));
-  CHECK(has(b.errors, "bad.toml:5: service.restart_window: " + allowed_s +
+  CHECK(has(b.errors, "bad.toml:4: data.refresh.quotes: " + allowed_s + ", got 0"));
+  CHECK(has(b.errors, "bad.toml:6: service.restart_window: " + allowed_s +
                           ", got '5m': 'm' is ambiguous, write 'min' or 'ms'"));
   CHECK(has(b.errors,
-            "bad.toml:6: service.restart_backoff: must be a duration > 0 and <= "
+            "bad.toml:7: service.restart_backoff: must be a duration > 0 and <= "
             "365d ('250ms', '5s', '2min', '1h', '1d' or an integer of "
             "milliseconds), got 1.5"));
-  CHECK(has(b.errors, "bad.toml:8: data.cache.bars: " + allowed_s +
+  CHECK(has(b.errors, "bad.toml:9: data.cache.bars: " + allowed_s +
                           ", got '-1d': expected a number"));
 }
 
