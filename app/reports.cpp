@@ -205,10 +205,13 @@ json::value to_json(const cycle_report& x) {
   json::array opened;
   for (auto& o : x.opened)
     opened.push_back(json::value(o));
+  // The ranked candidates go to the top level; the rest of the scan stays under "scan".
   auto scan = to_json(x.scan);
+  auto candidates = std::move(scan.as_object()["candidates"]);
+  scan.as_object().erase("candidates");
   return json::object{{"cycle", x.cycle},
                       {"duration_ms", num(x.duration_ms)},
-                      {"candidates", scan.as_object()["candidates"]},
+                      {"candidates", std::move(candidates)},
                       {"scan", std::move(scan)},
                       {"options", std::move(opts)},
                       {"decisions", std::move(ds)},
