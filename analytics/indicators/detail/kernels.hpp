@@ -1,24 +1,27 @@
 // Internal: the per-bar step kernels shared by the batch, incremental and universe forms.
 //
-// Why one set of kernels: the batch, incremental and universe forms must give bit-identical
-// numbers, so each performs exactly the same IEEE operations in the same order. Every
-// kernel below is a plain function of doubles (or of GCC vector-extension lanes, whose
-// operations are the same per-lane IEEE operations). The library is compiled with
-// -ffp-contract=off so the compiler never fuses a multiply-add in one form and not in
-// another; where a fused multiply-add is wanted it is written explicitly with std::fma.
-// Only the library's .cpp files include this header.
+// Why one set of kernels: the batch, incremental and universe forms must give
+// bit-identical numbers, so each performs exactly the same IEEE operations in the same
+// order. Every kernel below is a plain function of doubles (or of GCC vector-extension
+// lanes, whose operations are the same per-lane IEEE operations). The library is compiled
+// with -ffp-contract=off so the compiler never fuses a multiply-add in one form and not
+// in another; where a fused multiply-add is wanted it is written explicitly with
+// std::fma. Only the library's .cpp files include this header.
 #pragma once
 
 #include <cmath>
 #include <limits>
+
+#if defined(__FMA__)
+#include <immintrin.h>
+#endif
 
 namespace sc::ind::detail {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 /// Knuth's TwoSum: s + e == a + b exactly, s = fl(a + b). Valid for any magnitudes.
-template <class T>
-inline void two_sum(T a, T b, T& s, T& e) {
+template <class T> inline void two_sum(T a, T b, T& s, T& e) {
   s = a + b;
   T bb = s - a;
   e = (a - (s - bb)) + (b - bb);
@@ -28,8 +31,7 @@ inline void two_sum(T a, T b, T& s, T& e) {
 /// the window sums of non-negative data, where the running sum dominates the increment;
 /// in the rare step where it does not (a value n times the window's sum), the error term
 /// is merely approximate, i.e. that one step is no worse than a plain sum.
-template <class T>
-inline void fast_two_sum(T a, T b, T& s, T& e) {
+template <class T> inline void fast_two_sum(T a, T b, T& s, T& e) {
   s = a + b;
   e = b - (s - a);
 }
@@ -40,7 +42,40 @@ inline void two_prod(double a, double b, double& p, double& e) {
   e = std::fma(a, b, -p);
 }
 
-// -- compensated window sums --------------------------------------------------------------
+/// a + b computed as fma(a, 1, b), which rounds the exact a + b once: bit-identical to
+/// a + b. Why: the serial chain of a window sum is one add per bar, but each step also
+/// needs three adds off the chain (its error term). On cores with two add and two fma
+/// units the off-chain adds delay the chain's own add (5 cycles a bar instead of 3, the
+/// add latency); issued as fmas, they run on the otherwise idle fma units.
+#if defined(__FMA__)
+inline double add_fma_unit(double a, double b) {
+  return std::fma(a, 1.0, b);
+}
+/// b - a, as fma(a, -1, b) (the exact b - a rounded once, so bit-identical to b - a).
+inline double sub_fma_unit(double b, double a) {
+  return std::fma(a, -1.0, b);
+}
+using v2d_t = double __attribute__((vector_size(16)));
+inline v2d_t add_fma_unit(v2d_t a, v2d_t b) {
+  return reinterpret_cast<v2d_t>(_mm_fmadd_pd(
+      reinterpret_cast<__m128d>(a), _mm_set1_pd(1.0), reinterpret_cast<__m128d>(b)));
+}
+inline v2d_t sub_fma_unit(v2d_t b, v2d_t a) {
+  return reinterpret_cast<v2d_t>(_mm_fmadd_pd(
+      reinterpret_cast<__m128d>(a), _mm_set1_pd(-1.0), reinterpret_cast<__m128d>(b)));
+}
+#else
+/// Without hardware fma (std::fma would be a slow library call), plain operations: the
+/// same numbers.
+template <class T> inline T add_fma_unit(T a, T b) {
+  return a + b;
+}
+template <class T> inline T sub_fma_unit(T b, T a) {
+  return b - a;
+}
+#endif
+
+// -- compensated window sums -------------------------------------------------------
 //
 // A sliding-window sum kept as an unevaluated pair hi + lo. Each step adds a new term and
 // removes the one leaving the window; the difference (new - old) is split exactly into
@@ -50,17 +85,17 @@ inline void two_prod(double a, double b, double& p, double& e) {
 
 /// One step for non-negative data (prices, squares, volumes): Fast2Sum on the chain.
 /// @param d,e  exact split of (new - old), from two_sum(new, -old).
-template <class T>
-inline void window_step_pos(T& hi, T& lo, T d, T e) {
-  T s, err;
-  fast_two_sum(hi, d, s, err);
+/// The chain's own adds (hi + d, lo + ...) are plain adds; the error term's operations,
+/// off the chain, go to the fma units (add_fma_unit): the same numbers as fast_two_sum.
+template <class T> inline void window_step_pos(T& hi, T& lo, T d, T e) {
+  const T s = hi + d;
+  const T err = sub_fma_unit(d, sub_fma_unit(s, hi)); // d - (s - hi)
   hi = s;
-  lo = lo + (err + e);
+  lo = lo + add_fma_unit(err, e);
 }
 
 /// One step for data of either sign (log returns): full TwoSum on the chain.
-template <class T>
-inline void window_step_any(T& hi, T& lo, T d, T e) {
+template <class T> inline void window_step_any(T& hi, T& lo, T d, T e) {
   T s, err;
   two_sum(hi, d, s, err);
   hi = s;
@@ -97,7 +132,8 @@ inline double dd_moment(double n, double sxy_h, double sxy_l, double sx_h, doubl
   return (ah - bh) + (alo - blo);
 }
 
-// -- exponential smoothing ----------------------------------------------------------------
+// -- exponential smoothing
+// ----------------------------------------------------------------
 
 /// EMA / Wilder update written as prev * (1 - k) + k * x with one explicit fma: the loop
 /// carried dependency is a single fma, which is what makes ~1.5 ns per bar possible.
@@ -125,9 +161,9 @@ inline double rsi_from(double g, double l) {
 }
 
 /// Bollinger bands from the compensated sums of x and x^2 over n values (inv_n = 1/n):
-/// mean = S1/n, population variance = (n S2 - S1^2) / n^2 in double-double. Multiplying by
-/// the rounded 1/n instead of dividing costs at most an ulp and keeps the per-bar pass free
-/// of divisions; sma() uses the same expression, so the middle band equals the SMA.
+/// mean = S1/n, population variance = (n S2 - S1^2) / n^2 in double-double. Multiplying
+/// by the rounded 1/n instead of dividing costs at most an ulp and keeps the per-bar pass
+/// free of divisions; sma() uses the same expression, so the middle band equals the SMA.
 inline void bollinger_from(double n, double inv_n, double k, double s1h, double s1l,
                            double s2h, double s2l, double& upper, double& middle,
                            double& lower) {
