@@ -14,6 +14,8 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double pi = 3.14159265358979323846;
+/// Tree steps where the closed form cannot be evaluated reliably.
+constexpr int fallback_steps = 1001;
 
 bool valid(const bsm_inputs& c) {
   return c.spot > 0 && c.strike > 0 && c.years >= 0 && c.vol >= 0 && std::isfinite(c.spot) &&
@@ -49,10 +51,15 @@ struct gauss_legendre {
   }
 };
 
+} // namespace
+
+namespace detail {
+
 /// P(X <= a, Y <= b) for standard normals with correlation rho, |rho| <= 0.9:
 ///   N(a) N(b) + 1/(2 pi) * integral_0^{asin rho} exp(-(a^2 + b^2 - 2ab sin t) / (2 cos^2 t)) dt
-/// (the integrand is smooth there; Bjerksund-Stensland only needs rho = +-0.786).
-double bivariate_cdf(double a, double b, double rho) {
+/// (the integrand is smooth there; Bjerksund-Stensland only needs rho = +-0.786). The
+/// error is absolute (a few 1e-16), not relative: for rho < 0 the two parts cancel.
+double bivariate_normal_cdf(double a, double b, double rho) {
   static const gauss_legendre gl;
   const double upper = std::asin(rho);
   const double half = 0.5 * upper;
@@ -65,121 +72,219 @@ double bivariate_cdf(double a, double b, double rho) {
   return norm_cdf(a) * norm_cdf(b) + sum * half / (2 * pi);
 }
 
-// -- Bjerksund-Stensland 2002 ------------------------------------------------------------
+} // namespace detail
 
+namespace {
+
+using detail::bivariate_normal_cdf;
+
+// -- Bjerksund-Stensland 2002 ------------------------------------------------------------
+//
+// Notation of the paper: cost of carry b = r - q, t1 = (sqrt 5 - 1) T / 2, trigger prices
+// I2 = X(T) on [0, t1] and I1 = X(t1) on [t1, T] with
+//   X(tau) = B0 + (Binf - B0) (1 - exp h(tau)),  h(tau) = -(b tau + 2 sigma sqrt tau) K^2 / ((Binf - B0) B0),
+//   Binf = beta / (beta - 1) K,  B0 = max(K, r / (r - b) K),
+//   beta = 1/2 - b / sigma^2 + sqrt((b / sigma^2 - 1/2)^2 + 2 r / sigma^2).
+// The price is the exact value of the feasible (not optimal) strategy "exercise when S
+// reaches I2 before t1 or I1 after t1", a lower bound of the American value.
+
+/// Bjerksund-Stensland 1993/2002 phi(S, T, gamma, H, I) multiplied by exp(log_scale):
+///   e^{lambda} S^gamma [N(d) - (I/S)^kappa N(d - 2 ln(I/S) / (sigma sqrt T))],
+///   lambda = (-r + gamma b + gamma (gamma - 1) sigma^2 / 2) T,
+///   d = -(ln(S/H) + (b + (gamma - 1/2) sigma^2) T) / (sigma sqrt T),
+///   kappa = 2 b / sigma^2 + 2 gamma - 1.
+/// The scale lets the caller fold in alpha = (I - K) I^-beta without forming S^beta.
 struct bs_params {
   double r, b, sigma;
 };
 
-/// e^{-rT} E[S_T^g 1{S_T <= h, no hit of barrier i before T}] (one-period term).
-double phi_term(double s, double t, double g, double h, double i, const bs_params& p) {
+/// ln N(x) without underflow: below x = -30 the asymptotic series of the Mills ratio,
+/// N(x) = phi(x) / |x| (1 - 1/x^2 + 3/x^4 - 15/x^6 + ...), truncated where its terms drop
+/// below 1e-16.
+double log_norm_cdf(double x) {
+  if (x > -30) return std::log(norm_cdf(x));
+  const double z = 1 / (x * x);
+  const double series =
+    1 + z * (-1 + z * (3 + z * (-15 + z * (105 + z * (-945 + z * (10395 - z * 135135))))));
+  return -0.5 * x * x - std::log(-x) - 0.5 * std::log(2 * pi) + std::log(series);
+}
+
+double phi_term(double s, double t, double g, double h, double i, double log_scale,
+                const bs_params& p) {
   const double v2 = p.sigma * p.sigma, sq = p.sigma * std::sqrt(t);
   const double lambda = (-p.r + g * p.b + 0.5 * g * (g - 1) * v2) * t;
   const double d = -(std::log(s / h) + (p.b + (g - 0.5) * v2) * t) / sq;
   const double kappa = 2 * p.b / v2 + 2 * g - 1;
-  return std::exp(lambda) * std::pow(s, g) *
-         (norm_cdf(d) - std::pow(i / s, kappa) * norm_cdf(d - 2 * std::log(i / s) / sq));
+  const double log_is = std::log(i / s);
+  const double lr = kappa * log_is;
+  const double pre = lambda + g * std::log(s) + log_scale;
+  // The reflected term through logs: (I/S)^kappa can overflow while N(.) underflows.
+  return std::exp(pre + log_norm_cdf(d)) - std::exp(pre + lr + log_norm_cdf(d - 2 * log_is / sq));
 }
 
-/// The two-period term: barrier i2 on [0, t1], i1 on [t1, t], S_T <= h; the four
-/// reflections of the path give the four bivariate terms.
+/// psi(S, T, gamma, H, I2, I1, t1) multiplied by exp(log_scale): barrier I2 on [0, t1],
+/// I1 on [t1, T], S_T <= H; the reflections of the path give four bivariate terms,
+///   e^{lambda} S^gamma [M(-e1, -f1, rho) - (I2/S)^kappa M(-e2, -f2, rho)
+///                       - (I1/S)^kappa M(-e3, -f3, -rho) + (I1/I2)^kappa M(-e4, -f4, -rho)],
+///   e1 = (ln(S/I1) + mu t1) / (sigma sqrt t1),  e2 = (ln(I2^2/(S I1)) + mu t1) / (sigma sqrt t1),
+///   e3 = (ln(S/I1) - mu t1) / (sigma sqrt t1),  e4 = (ln(I2^2/(S I1)) - mu t1) / (sigma sqrt t1),
+///   f1 = (ln(S/H) + mu T) / (sigma sqrt T),     f2 = (ln(I2^2/(S H)) + mu T) / (sigma sqrt T),
+///   f3 = (ln(I1^2/(S H)) + mu T) / (sigma sqrt T), f4 = (ln(S I1^2/(H I2^2)) + mu T) / (sigma sqrt T),
+///   mu = b + (gamma - 1/2) sigma^2, rho = sqrt(t1 / T).
+/// `amplification` collects the largest factor (as a log) that multiplies a bivariate CDF:
+/// the CDF's error is absolute, so the term's error is that factor times about 1e-16.
 double psi_term(double s, double t, double g, double h, double i2, double i1, double t1,
-                const bs_params& p) {
+                double log_scale, const bs_params& p, double& amplification) {
   const double v2 = p.sigma * p.sigma;
   const double sq1 = p.sigma * std::sqrt(t1), sq = p.sigma * std::sqrt(t);
   const double mu = p.b + (g - 0.5) * v2;
-  const double e1 = (std::log(s / i1) + mu * t1) / sq1;
-  const double e2 = (std::log(i2 * i2 / (s * i1)) + mu * t1) / sq1;
-  const double e3 = (std::log(i1 / s) + mu * t1) / sq1;
-  const double e4 = (std::log(s * i1 / (i2 * i2)) + mu * t1) / sq1;
-  const double f1 = (std::log(s / h) + mu * t) / sq;
-  const double f2 = (std::log(i2 * i2 / (s * h)) + mu * t) / sq;
-  const double f3 = (std::log(i1 * i1 / (s * h)) + mu * t) / sq;
-  const double f4 = (std::log(s * i1 * i1 / (h * i2 * i2)) + mu * t) / sq;
+  const double ls = std::log(s), l1 = std::log(i1), l2 = std::log(i2), lh = std::log(h);
+  const double e1 = (ls - l1 + mu * t1) / sq1;
+  const double e2 = (2 * l2 - ls - l1 + mu * t1) / sq1;
+  const double e3 = (ls - l1 - mu * t1) / sq1;
+  const double e4 = (2 * l2 - ls - l1 - mu * t1) / sq1;
+  const double f1 = (ls - lh + mu * t) / sq;
+  const double f2 = (2 * l2 - ls - lh + mu * t) / sq;
+  const double f3 = (2 * l1 - ls - lh + mu * t) / sq;
+  const double f4 = (ls + 2 * l1 - lh - 2 * l2 + mu * t) / sq;
   const double rho = std::sqrt(t1 / t);
   const double lambda = (-p.r + g * p.b + 0.5 * g * (g - 1) * v2) * t;
   const double kappa = 2 * p.b / v2 + 2 * g - 1;
-  return std::exp(lambda) * std::pow(s, g) *
-         (bivariate_cdf(-e1, -f1, rho) - std::pow(i2 / s, kappa) * bivariate_cdf(-e2, -f2, rho) -
-          std::pow(i1 / s, kappa) * bivariate_cdf(e3, -f3, -rho) +
-          std::pow(i1 / i2, kappa) * bivariate_cdf(e4, -f4, -rho));
+  const double r2 = kappa * (l2 - ls), r1 = kappa * (l1 - ls), r12 = kappa * (l1 - l2);
+  const double pre = lambda + g * ls + log_scale;
+  amplification = std::max({amplification, pre, pre + r2, pre + r1, pre + r12});
+  return std::exp(pre) * bivariate_normal_cdf(-e1, -f1, rho) -
+         std::exp(pre + r2) * bivariate_normal_cdf(-e2, -f2, rho) -
+         std::exp(pre + r1) * bivariate_normal_cdf(-e3, -f3, -rho) +
+         std::exp(pre + r12) * bivariate_normal_cdf(-e4, -f4, -rho);
 }
 
-/// American call, cost of carry b = r - q, with s, k > 0, t > 0, sigma > 0.
+/// American call, cost of carry b = r - q, with s, k > 0, t > 0, sigma > 0. Returns NaN
+/// where the closed form cannot be evaluated to double precision (the caller falls back).
 double bs2002_call(double s, double k, double t, double r, double q, double sigma) {
   const double b = r - q;
   const bsm_inputs euro{option_type::call, s, k, t, r, q, sigma};
-  if (q <= 0) return bsm_price(euro); // never exercised early
+  // Without a dividend yield and with r >= 0 a call is never exercised early.
+  if (q <= 0 && r >= 0) return bsm_price(euro);
   const double v2 = sigma * sigma;
   const double beta = (0.5 - b / v2) + std::sqrt((b / v2 - 0.5) * (b / v2 - 0.5) + 2 * r / v2);
-  if (!(beta > 1) || !std::isfinite(beta)) {
-    // Negative rates can leave the formula's assumptions; the tree is the fallback.
-    return binomial_price(euro, 801, exercise_style::american);
-  }
+  // beta > 1 holds whenever q > 0; with q <= 0 and r < 0 it may not (no finite perpetual
+  // boundary), and the method does not apply.
+  if (!(beta > 1) || !std::isfinite(beta)) return nan;
   const double b_inf = beta / (beta - 1) * k;
-  const double b0 = std::max(k, r / (r - b) * k);
+  // B0 = max(K, r / q K); r / q is -inf or NaN for q = 0, r < 0, where B0 = K.
+  const double b0 = q > 0 ? std::max(k, r / q * k) : k;
+  if (!(b_inf > b0)) return nan;
   const double t1 = 0.5 * (std::sqrt(5.0) - 1) * t;
   const double scale = k * k / ((b_inf - b0) * b0);
   const double h1 = -(b * t1 + 2 * sigma * std::sqrt(t1)) * scale;
   const double h2 = -(b * t + 2 * sigma * std::sqrt(t)) * scale;
-  const double i1 = b0 + (b_inf - b0) * (1 - std::exp(h1));
-  const double i2 = b0 + (b_inf - b0) * (1 - std::exp(h2));
-  if (s >= i2) return s - k;
-  const double a1 = (i1 - k) * std::pow(i1, -beta);
-  const double a2 = (i2 - k) * std::pow(i2, -beta);
+  // h(tau) > 0 (b tau + 2 sigma sqrt tau < 0: small vol and q well above r) puts the
+  // trigger below B0, where exercise is never optimal (B0 is the optimal boundary's limit
+  // at expiry): the method's trigger rule has broken down, so the caller falls back.
+  if (h1 > 0 || h2 > 0) return nan;
+  const double i1 = b0 - (b_inf - b0) * std::expm1(h1);
+  const double i2 = b0 - (b_inf - b0) * std::expm1(h2);
+  const double floor = std::max(bsm_price(euro), s - k);
+  if (s >= i2) return floor; // the strategy exercises now
+  // alpha_j S^beta = (I_j - K) (S / I_j)^beta, formed through logs: S^beta alone
+  // overflows for small sigma (beta ~ 2 |b| / sigma^2).
+  // Each term's multiplier (alpha_j, K or 1) is folded into its log scale.
+  const double la1 = std::log(i1 - k) - beta * std::log(i1);
+  const double la2 = std::log(i2 - k) - beta * std::log(i2);
+  const double lk = std::log(k);
   const bs_params p{r, b, sigma};
-  const double c =
-    a2 * std::pow(s, beta) - a2 * phi_term(s, t1, beta, i2, i2, p) +
-    phi_term(s, t1, 1, i2, i2, p) - phi_term(s, t1, 1, i1, i2, p) -
-    k * phi_term(s, t1, 0, i2, i2, p) + k * phi_term(s, t1, 0, i1, i2, p) +
-    a1 * phi_term(s, t1, beta, i1, i2, p) - a1 * psi_term(s, t, beta, i1, i2, i1, t1, p) +
-    psi_term(s, t, 1, i1, i2, i1, t1, p) - psi_term(s, t, 1, k, i2, i1, t1, p) -
-    k * psi_term(s, t, 0, i1, i2, i1, t1, p) + k * psi_term(s, t, 0, k, i2, i1, t1, p);
-  // The approximation exercises on a flat boundary, so it is a lower bound; never report
-  // less than the European value or the exercise value.
-  return std::max({c, bsm_price(euro), s - k});
+  double amp = -std::numeric_limits<double>::infinity();
+  const double c = std::exp(la2 + beta * std::log(s)) - phi_term(s, t1, beta, i2, i2, la2, p) +
+                   phi_term(s, t1, 1, i2, i2, 0, p) - phi_term(s, t1, 1, i1, i2, 0, p) -
+                   phi_term(s, t1, 0, i2, i2, lk, p) + phi_term(s, t1, 0, i1, i2, lk, p) +
+                   phi_term(s, t1, beta, i1, i2, la1, p) -
+                   psi_term(s, t, beta, i1, i2, i1, t1, la1, p, amp) +
+                   psi_term(s, t, 1, i1, i2, i1, t1, 0, p, amp) -
+                   psi_term(s, t, 1, k, i2, i1, t1, 0, p, amp) -
+                   psi_term(s, t, 0, i1, i2, i1, t1, lk, p, amp) +
+                   psi_term(s, t, 0, k, i2, i1, t1, lk, p, amp);
+  amp -= lk; // relative to the strike
+  // A factor of e^amp strikes multiplies the absolute error of a bivariate CDF (about
+  // 1e-16); beyond e^18 (small sigma, where kappa ~ 2b / sigma^2 makes the reflection
+  // factors (I/S)^kappa huge) the sum is no longer reliable to 1e-8 of the strike.
+  if (!std::isfinite(c) || amp > 18) return nan;
+  // The approximation exercises on a flat boundary, a feasible but not optimal strategy;
+  // never report less than the European value or the exercise value.
+  return std::max(c, floor);
 }
 
-/// Exercise value with nothing left to decide (no time or no vol).
-double degenerate_value(const bsm_inputs& c) {
-  const double euro = bsm_price(c);
-  const double exercise =
-    c.type == option_type::call ? c.spot - c.strike : c.strike - c.spot;
-  return std::max({euro, exercise, 0.0});
+/// Value with no randomness left (vol == 0 or years == 0): the path is deterministic, so
+/// the holder picks the best exercise date on it. The discounted payoff of exercising at t,
+/// theta (S e^{-qt} - K e^{-rt}), has at most one critical point, where
+/// e^{(r-q)t} = r K / (q S); the best of t = 0, t = T and that point is the exact optimum.
+/// A European holder gets the t = T value.
+double zero_vol_value(const bsm_inputs& c, exercise_style style) {
+  const double theta = c.type == option_type::call ? 1.0 : -1.0;
+  const auto payoff = [&](double t) {
+    return theta * (c.spot * std::exp(-c.dividend_yield * t) - c.strike * std::exp(-c.rate * t));
+  };
+  double best = std::max(payoff(c.years), 0.0);
+  if (style == exercise_style::european) return best;
+  best = std::max(best, payoff(0));
+  const double ratio = c.rate * c.strike / (c.dividend_yield * c.spot);
+  const double t_star = std::log(ratio) / (c.rate - c.dividend_yield);
+  if (ratio > 0 && t_star > 0 && t_star < c.years) best = std::max(best, payoff(t_star));
+  return best;
 }
 
 } // namespace
 
 double bjerksund_stensland_price(const bsm_inputs& c) {
   if (!valid(c)) return nan;
-  if (c.years == 0 || c.vol == 0) return degenerate_value(c);
-  if (c.type == option_type::call)
-    return bs2002_call(c.spot, c.strike, c.years, c.rate, c.dividend_yield, c.vol);
+  if (c.years == 0 || c.vol == 0) return zero_vol_value(c, exercise_style::american);
   // Put-call transformation: P(S, K, T, r, q) = C(K, S, T, q, r).
-  return bs2002_call(c.strike, c.spot, c.years, c.dividend_yield, c.rate, c.vol);
+  const double v = c.type == option_type::call
+                     ? bs2002_call(c.spot, c.strike, c.years, c.rate, c.dividend_yield, c.vol)
+                     : bs2002_call(c.strike, c.spot, c.years, c.dividend_yield, c.rate, c.vol);
+  if (std::isfinite(v)) return v;
+  // Outside the closed form's reach (very small vol, a trigger rule that breaks down, or a
+  // call with r < 0 and q <= 0):
+  // the tree, whose error at this step count is far below the method's own.
+  const double exercise = c.type == option_type::call ? c.spot - c.strike : c.strike - c.spot;
+  return std::max({binomial_price(c, fallback_steps, exercise_style::american), bsm_price(c),
+                   exercise});
 }
 
 double binomial_price(const bsm_inputs& c, int steps, exercise_style style) {
   if (!valid(c) || steps < 1) return nan;
-  if (c.years == 0 || c.vol == 0)
-    return style == exercise_style::american ? degenerate_value(c) : bsm_price(c);
+  if (c.years == 0 || c.vol == 0) return zero_vol_value(c, style);
   const int n = steps % 2 == 0 ? steps + 1 : steps;
   const double dt = c.years / n;
   const double s = c.vol * std::sqrt(c.years);
   const double x = std::log(c.spot / c.strike) + (c.rate - c.dividend_yield) * c.years;
   const double d1 = x / s + 0.5 * s, d2 = d1 - s;
-  // Peizer-Pratt inversion (method 2) of the normal CDF onto the binomial.
+  // Peizer-Pratt inversion (method 2) of the normal CDF onto the binomial, returned as
+  // {p, 1 - p} with the smaller one computed directly: far from the money p rounds to 1
+  // and 1 - p would be lost, which made u or d 0/0.
+  struct prob {
+    double p, q;
+  };
   const auto inversion = [n](double z) {
     const double a = z / (n + 1.0 / 3 + 0.1 / (n + 1));
-    const double root = std::sqrt(0.25 - 0.25 * std::exp(-a * a * (n + 1.0 / 6)));
-    return z >= 0 ? 0.5 + root : 0.5 - root;
+    const double e = std::exp(-a * a * (n + 1.0 / 6));
+    const double root = std::sqrt(0.25 - 0.25 * e);
+    const double tail = 0.25 * e / (0.5 + root); // 0.5 - root without cancellation
+    return z >= 0 ? prob{1 - tail, tail} : prob{tail, 1 - tail};
   };
-  const double p = inversion(d2), p_bar = inversion(d1);
+  const prob pp = inversion(d2), pb = inversion(d1);
+  if (!(pp.p > 0 && pp.q > 0 && pb.p > 0 && pb.q > 0)) {
+    // |d| beyond about 27 sqrt(steps): no step of the tree can reach the strike (the
+    // probability is below 1e-300), so the path is deterministic to double precision.
+    return zero_vol_value(c, style);
+  }
+  const double p = pp.p;
   const double growth = std::exp((c.rate - c.dividend_yield) * dt);
-  const double u = growth * p_bar / p;
-  const double d = (growth - p * u) / (1 - p);
+  // u p + d (1 - p) = growth and u p / growth = p_bar (Leisen-Reimer).
+  const double u = growth * pb.p / pp.p;
+  const double d = growth * pb.q / pp.q;
   const double disc = std::exp(-c.rate * dt);
-  const double pu = disc * p, pd = disc * (1 - p);
+  const double pu = disc * p, pd = disc * pp.q;
   const double theta = c.type == option_type::call ? 1.0 : -1.0;
   const bool american = style == exercise_style::american;
   std::vector<double> v(n + 1);
