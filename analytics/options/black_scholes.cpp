@@ -12,7 +12,6 @@ namespace {
 
 constexpr double inv_sqrt2 = 0.70710678118654752440;
 constexpr double inv_sqrt_2pi = 0.39894228040143267794;
-constexpr double sqrt_half_pi = 1.25331413731550025121;
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 /// Highest odd order of the small-s series. Far more than the region where it is used
@@ -39,65 +38,52 @@ constexpr inverse_pairs inverse_pair{};
 ///   b = exp(-(h^2+t^2)/2)/sqrt(2 pi) [Y(h+t) - Y(h-t)]
 ///     = 2 exp(-t^2/2) N(h) sum_{n odd} rho_n t^n / n!
 /// The Taylor coefficients of Y are the (positive) moments, so nothing cancels.
-/// sum_{n odd} t^n / n! M_n(h) for h = -a, 0 <= a < 2, from M_0 = Y(h) by the forward
-/// recurrence. Close to h = 0 it is harmless (its error growth, about exp(2 a sqrt(n)), is
-/// far outweighed by the 1/n! of the terms it feeds).
-double forward_moment_sum(double a, double t, double m0) {
-  const double t2 = t * t;
-  double sum = 0;
-  double prev = m0, cur = 1 - a * m0; // M_0, M_1
-  double term_scale = t;              // t^n / n!
-  for (int n = 1; n <= series_max_order; n += 2) {
-    const double term = term_scale * cur;
-    sum += term;
-    if (term < 1e-17 * sum) break;
-    // advance two orders: M_{n+1}, M_{n+2}
-    const double next = n * prev - a * cur;
-    const double next2 = (n + 1) * cur - a * next;
-    prev = next;
-    cur = next2;
-    term_scale *= t2 * inverse_pair[n];
-  }
-  return sum;
-}
-
-/// sum_{n odd} t^n / n! rho_n(h), rho_n = M_n / M_0, for h = -a <= -2, where the forward
-/// recurrence would cancel: the ratios r_n = M_n/M_{n-1} = n / (a + r_{n+1}) come from the
-/// continued fraction, evaluated backwards from far out (every term positive, errors
-/// damped by about r_n / (a + r_n) per step, which is why the start moves out as a shrinks).
-double ratio_moment_sum(double a, double t) {
-  const double t2 = t * t;
-  const int depth = series_max_order + 8 + static_cast<int>(120 / (a * a));
-  double r = 2.0 * depth / (a + std::sqrt(a * a + 4.0 * depth));
-  double ratios[series_max_order + 2];
-  for (int n = depth - 1; n >= 1; --n) {
-    r = n / (a + r);
-    if (n <= series_max_order) ratios[n] = r;
-  }
-  double sum = 0, rho = ratios[1], term_scale = t;
-  for (int n = 1; n <= series_max_order; n += 2) {
-    const double term = term_scale * rho;
-    sum += term;
-    if (term < 1e-17 * sum || n + 2 > series_max_order) break;
-    rho *= ratios[n + 1] * ratios[n + 2];
-    term_scale *= t2 * inverse_pair[n];
-  }
-  return sum;
-}
-
-/// Small-s form of the out-of-the-money normalised price, with h = x/s, t = s/2:
-///   b = exp(-(h^2+t^2)/2)/sqrt(2 pi) [Y(h+t) - Y(h-t)]
-///     = 2 exp(-t^2/2) phi(h) sum_{n odd} M_n(h) t^n / n!
-/// The Taylor coefficients of Y are the (positive) moments, so nothing cancels.
 double otm_series(double h, double t) {
-  const double a = -h;
+  const double a = -h, t2 = t * t;
+  double sum = 0;
   if (a < 2) {
-    // The moments are summed unnormalised: phi(h) M_n, with phi(h) M_0 = N(h).
+    // Close to h = 0 the forward recurrence is harmless (its error growth, about
+    // exp(2 a sqrt(n)), is far outweighed by the 1/n! of the terms it feeds). The moments
+    // are summed unnormalised: N(h) rho_n = phi(h) M_n, which saves a second erfc and a
+    // division per term.
     const double pdf_h = norm_pdf(h);
-    return 2 * std::exp(-0.5 * t * t) * pdf_h *
-           forward_moment_sum(a, t, norm_cdf(h) / pdf_h);
+    const double m0 = norm_cdf(h) / pdf_h;
+    double prev = m0, cur = 1 - a * m0; // M_0, M_1
+    double term_scale = t;              // t^n / n!
+    for (int n = 1; n <= series_max_order; n += 2) {
+      const double term = term_scale * cur;
+      sum += term;
+      if (term < 1e-17 * sum) break;
+      // advance two orders: M_{n+1}, M_{n+2}
+      const double next = n * prev - a * cur;
+      const double next2 = (n + 1) * cur - a * next;
+      prev = next;
+      cur = next2;
+      term_scale *= t2 * inverse_pair[n];
+    }
+    return 2 * std::exp(-0.5 * t2) * pdf_h * sum;
+  } else {
+    // For h <= -2 the forward recurrence would cancel, so the ratios
+    // r_n = M_n/M_{n-1} = n / (-h + r_{n+1}) come from the continued fraction, evaluated
+    // backwards from far out (every term positive, errors damped by about
+    // r_n / (a + r_n) per step, which is why the start moves out as a shrinks).
+    const int depth = series_max_order + 8 + static_cast<int>(120 / (a * a));
+    double r = 2.0 * depth / (a + std::sqrt(a * a + 4.0 * depth));
+    double ratios[series_max_order + 2];
+    for (int n = depth - 1; n >= 1; --n) {
+      r = n / (a + r);
+      if (n <= series_max_order) ratios[n] = r;
+    }
+    double rho = ratios[1], term_scale = t;
+    for (int n = 1; n <= series_max_order; n += 2) {
+      const double term = term_scale * rho;
+      sum += term;
+      if (term < 1e-17 * sum || n + 2 > series_max_order) break;
+      rho *= ratios[n + 1] * ratios[n + 2];
+      term_scale *= t2 * inverse_pair[n];
+    }
   }
-  return 2 * std::exp(-0.5 * t * t) * norm_cdf(h) * ratio_moment_sum(a, t);
+  return 2 * std::exp(-0.5 * t2) * norm_cdf(h) * sum;
 }
 
 } // namespace
@@ -126,34 +112,6 @@ double normalised_black_otm(double x, double s, double exp_half_x) {
   // Accept the direct difference while it loses less than 3 bits (t1 + t2 < 7 (t1 - t2)).
   if (t1 - t2 > t1 * 0.25) return t1 - t2;
   return otm_series(h, t);
-}
-
-black_vega_pair normalised_black_otm_vega(double x, double s, double exp_half_x) {
-  if (!(s > 0)) return {0.0, 0.0};
-  const double t = 0.5 * s, h = x / s;
-  // g = exp(-(h^2 + t^2)/2) with its argument carried to about twice double precision
-  // (both squares and their sum): an argument near 700 would otherwise cost hundreds of
-  // ulps. h itself is taken as rounded, like every other evaluation of b in this module.
-  const double hh = h * h, tt = t * t;
-  const double hh_lo = std::fma(h, h, -hh), tt_lo = std::fma(t, t, -tt);
-  const double sum = hh + tt, sum_v = sum - hh;
-  const double sum_lo = (hh - (sum - sum_v)) + (tt - sum_v) + hh_lo + tt_lo;
-  const double g0 = std::exp(-0.5 * sum);
-  const double g = g0 - 0.5 * sum_lo * g0;
-  const double vega = inv_sqrt_2pi * g;
-  // e^{x/2} N(h + t) = g erfcx(-(h + t)/sqrt 2) / 2 (and its complement when h + t > 0);
-  // e^{-x/2} N(h - t) = g erfcx((t - h)/sqrt 2) / 2.
-  const double u = -(h + t) * inv_sqrt2;
-  const double t1 = u >= 0 ? 0.5 * g * erfcx(u) : exp_half_x - 0.5 * g * erfcx(-u);
-  const double t2 = 0.5 * g * erfcx((t - h) * inv_sqrt2);
-  if (!(t1 > 0)) return {0.0, vega};
-  // Accept the direct difference while it loses less than 3 bits (t1 + t2 < 7 (t1 - t2)).
-  if (t1 - t2 > t1 * 0.25) return {t1 - t2, vega};
-  // The series with the same Gaussian factor: 2 e^{-t^2/2} phi(h) = 2 g / sqrt(2 pi), and
-  // Y(h) = N(h) / phi(h) = sqrt(pi/2) erfcx(-h/sqrt 2).
-  const double a = -h, y0 = sqrt_half_pi * erfcx(a * inv_sqrt2);
-  const double sum_terms = a < 2 ? forward_moment_sum(a, t, y0) : y0 * ratio_moment_sum(a, t);
-  return {2 * vega * sum_terms, vega};
 }
 
 double otm_series_value(double x, double s) { return otm_series(x / s, 0.5 * s); }

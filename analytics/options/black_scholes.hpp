@@ -66,13 +66,6 @@ double log_moneyness(double spot, double strike);
 double normalised_black_otm(double x, double s);
 /// The same with exp(x/2) supplied by a caller that evaluates many s for one x.
 double normalised_black_otm(double x, double s, double exp_half_x);
-/// b(x, s) of an out-of-the-money call (x < 0, s > 0) together with its vega
-/// db/ds = exp(-(h^2 + t^2)/2) / sqrt(2 pi), h = x/s, t = s/2: both terms, the series and
-/// the vega share that one exponential (the tails come from erfcx).
-struct black_vega_pair {
-  double b, vega;
-};
-black_vega_pair normalised_black_otm_vega(double x, double s, double exp_half_x);
 /// The cancellation-free small-s series form of normalised_black_otm (any s > 0, x < 0;
 /// converges fastest where the direct difference cancels).
 double otm_series_value(double x, double s);

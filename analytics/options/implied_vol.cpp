@@ -116,11 +116,12 @@ enum class branch { lower, middle, upper };
 /// One Householder step of order four on the branch's objective.
 double householder_step(branch br, double x, double s, double beta, double b_max) {
   // b_max = exp(x/2) for the out-of-the-money call
+  const double vega = black_vega(x, s);
   const double b2 = b2_ratio(x, s), b3 = b3_ratio(x, s, b2);
   double nu, h2, h3;
   if (br == branch::lower) {
     // g = 1/ln b(s) - 1/ln beta: nearly linear in s where b is tiny.
-    const auto [b, vega] = detail::normalised_black_otm_vega(x, s, b_max);
+    const double b = detail::normalised_black_otm(x, s, b_max);
     if (!(b > 0) || !(vega > 0)) return s;
     const double ln_b = std::log(b), ln_beta = std::log(beta), lambda = vega / b;
     nu = ln_b * (ln_beta - ln_b) / (ln_beta * lambda);
@@ -129,14 +130,13 @@ double householder_step(branch br, double x, double s, double beta, double b_max
   } else if (br == branch::upper) {
     // g = ln(b_max - beta) - ln(b_max - b(s)): nearly linear where b approaches b_max.
     const double d = black_complement(x, s);
-    const double vega = black_vega(x, s);
     if (!(d > 0) || !(vega > 0)) return s;
     const double mu = vega / d;
     nu = std::log(d / (b_max - beta)) / mu;
     h2 = b2 + mu;
     h3 = b3 + 3 * b2 * mu + 2 * mu * mu;
   } else {
-    const auto [b, vega] = detail::normalised_black_otm_vega(x, s, b_max);
+    const double b = detail::normalised_black_otm(x, s, b_max);
     if (!(vega > 0)) return s;
     nu = (beta - b) / vega;
     h2 = b2;
@@ -153,19 +153,18 @@ double householder_step(branch br, double x, double s, double beta, double b_max
 double solve_otm(double x, double beta, double b_max) {
   const double ax = -x;
   const double s_c = std::sqrt(2 * ax);
-  const auto [b_c, v_c] = detail::normalised_black_otm_vega(x, s_c, b_max);
+  const double b_c = detail::normalised_black_otm(x, s_c, b_max);
+  const double v_c = black_vega(x, s_c);
   const double s_l = s_c - b_c / v_c;
   const double s_u = s_c + (b_max - b_c) / v_c;
   // Only the bounds on beta's side of b_c are needed.
-  detail::black_vega_pair at_l{0.0, 0.0};
-  if (beta <= b_c && s_l > 0) at_l = detail::normalised_black_otm_vega(x, s_l, b_max);
-  const double b_l = at_l.b;
+  const double b_l = beta <= b_c && s_l > 0 ? detail::normalised_black_otm(x, s_l, b_max) : 0.0;
   branch br;
   double s;
   if (beta <= b_c && beta < b_l) {
     br = branch::lower;
     const map_values m = lower_map(x, s_l);
-    const double v_l = at_l.vega;
+    const double v_l = black_vega(x, s_l);
     const double d_r = m.fp / v_l, d_l = 1;
     const double r = control_fit_right(0, b_l, 0, m.f, d_l, d_r, second_in_beta(m, x, s_l, v_l));
     const double f = rational_cubic(beta, 0, b_l, 0, m.f, d_l, d_r, r);
@@ -173,7 +172,7 @@ double solve_otm(double x, double beta, double b_max) {
   } else {
     if (beta <= b_c) {
       br = branch::middle;
-      const double dl = 1 / at_l.vega, dr = 1 / v_c;
+      const double dl = 1 / black_vega(x, s_l), dr = 1 / v_c;
       const double r = control_fit_right(b_l, b_c, s_l, s_c, dl, dr, 0.0);
       s = rational_cubic(beta, b_l, b_c, s_l, s_c, dl, dr, r);
     } else if (const double b_u = detail::normalised_black_otm(x, s_u, b_max); beta <= b_u) {

@@ -12,13 +12,6 @@ double norm_pdf(double x);
 /// tail down to underflow. Never write `1 - norm_cdf(x)`: use `norm_cdf(-x)`.
 double norm_cdf(double x);
 
-/// Scaled complementary error function erfcx(x) = exp(x^2) erfc(x), to a few ulps for
-/// x >= 0 (W. J. Cody's rational Chebyshev approximations, whose two upper ranges are
-/// erfcx itself, so no exponential is evaluated for x >= 0.46875). It lets a caller apply
-/// one shared Gaussian factor exp(-x^2) to several tails. Negative x: 2 exp(x^2) - erfcx(-x)
-/// (overflows to +inf below about -26.6).
-double erfcx(double x);
-
 /// Inverse of norm_cdf for p in (0, 1); -inf at 0, +inf at 1, NaN outside.
 /// A rational first guess (rel. error about 1e-9) refined by one Halley step on erfc,
 /// which leaves the result within a few ulps. For p > 0.5 the precision is limited by the
