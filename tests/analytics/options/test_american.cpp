@@ -144,7 +144,7 @@ double worst_vs_tree(std::uint64_t seed, int count, double m_lo, double m_hi, do
 
 } // namespace
 
-// Measured worst |BS2002 - tree(5001)| / K (3000 random contracts each, r in [-0.01, 0.1],
+// Measured worst |BS2002 - tree(5001)| / K (1500 random contracts each, r in [-0.01, 0.1],
 // q in [0, 0.05], calls and puts; the formula was checked to value its own two-step
 // exercise strategy exactly, so these are the method's error, not the implementation's):
 //   spot/strike 0.5-2, T <= 2 y:   vol <= 0.3: 7.0e-4;  vol 0.3-0.5: 4.1e-3;  vol 0.5-1: 1.7e-2
