@@ -74,6 +74,9 @@ constexpr std::size_t stream_bytes = std::size_t(8) << 20;
 /// Runs fn(s_begin, s_end) on contiguous symbol blocks, one per worker (the calling
 /// thread takes the first block). Block edges are multiples of 8 symbols (a 64-byte line
 /// of a row); the work is split evenly by symbol count, as every symbol costs the same.
+/// The workers' lambdas capture the scalars by value: captured by reference, they are
+/// memory the output stores might alias, which kept the compiler from vectorising the
+/// three-output loops (MACD, Bollinger) as before.
 template <class F>
 void for_symbol_blocks(std::size_t ns, std::size_t nb, int threads, F&& fn) {
   std::size_t k = threads > 1 ? static_cast<std::size_t>(threads) : 1;
@@ -168,7 +171,7 @@ void universe_sma(const universe_panel& x, int period, universe_panel& out, int 
   const std::size_t n = static_cast<std::size_t>(period);
   const double inv_n = 1.0 / period;
   const bool nt = streams(out);
-  for_symbol_blocks(ns, nb, threads, [&](std::size_t sb, std::size_t se) {
+  for_symbol_blocks(ns, nb, threads, [=, &x, &out](std::size_t sb, std::size_t se) {
     alignas(64) double hi[chunk], lo[chunk];
     row_out w(out, nt);
     for (std::size_t s0 = sb; s0 < se; s0 += chunk) {
@@ -217,7 +220,7 @@ void universe_ema(const universe_panel& x, int period, universe_panel& out, int 
   const double one_minus_k = 1.0 - 2.0 / (period + 1.0);
   const double nd = period;
   const bool nt = streams(out);
-  for_symbol_blocks(ns, nb, threads, [&](std::size_t sb, std::size_t se) {
+  for_symbol_blocks(ns, nb, threads, [=, &x, &out](std::size_t sb, std::size_t se) {
     alignas(64) double hi[chunk], lo[chunk], v[chunk];
     row_out w(out, nt);
     for (std::size_t s0 = sb; s0 < se; s0 += chunk) {
@@ -267,7 +270,7 @@ void universe_rsi(const universe_panel& close, int period, universe_panel& out,
   const std::size_t n = static_cast<std::size_t>(period);
   const double a = (period - 1.0) / period, b = 1.0 / period, nd = period;
   const bool nt = streams(out);
-  for_symbol_blocks(ns, nb, threads, [&](std::size_t sb, std::size_t se) {
+  for_symbol_blocks(ns, nb, threads, [=, &close, &out](std::size_t sb, std::size_t se) {
     alignas(64) double g[chunk], l[chunk];
     row_out w(out, nt);
     for (std::size_t s0 = sb; s0 < se; s0 += chunk) {
@@ -331,87 +334,90 @@ void universe_macd(const universe_panel& close, int fast, int slow, int signal,
   const std::size_t g0_bar = s0_bar + static_cast<std::size_t>(signal) - 1;
   const std::size_t fast_from = static_cast<std::size_t>(slow - fast);
   const bool nt = streams(macd);
-  for_symbol_blocks(ns, nb, threads, [&](std::size_t sb, std::size_t se) {
-    alignas(64) double fh[chunk], fl[chunk], sh[chunk], sl[chunk], gh[chunk], gl[chunk];
-    alignas(64) double fv[chunk], sv[chunk], gv[chunk];
-    row_out wm(macd, nt), wg(signal_line, nt), wh(hist, nt);
-    for (std::size_t s0 = sb; s0 < se; s0 += chunk) {
-      const std::size_t m = std::min(chunk, se - s0);
-      for (double* p : {fh, fl, sh, sl, gh, gl})
-        std::fill_n(p, m, 0.0);
-      for (std::size_t t = 0; t <= s0_bar; ++t) {
-        const double* __restrict xr = close.row(t) + s0;
-        const bool in_fast = t >= fast_from;
-        for (std::size_t s = 0; s < m; ++s) {
-          double sum, e;
-          detail::two_sum(sh[s], xr[s], sum, e);
-          sh[s] = sum;
-          sl[s] = sl[s] + e;
-        }
-        if (in_fast) {
+  for_symbol_blocks(
+      ns, nb, threads,
+      [=, &close, &macd, &signal_line, &hist](std::size_t sb, std::size_t se) {
+        alignas(64) double fh[chunk], fl[chunk], sh[chunk], sl[chunk], gh[chunk],
+            gl[chunk];
+        alignas(64) double fv[chunk], sv[chunk], gv[chunk];
+        row_out wm(macd, nt), wg(signal_line, nt), wh(hist, nt);
+        for (std::size_t s0 = sb; s0 < se; s0 += chunk) {
+          const std::size_t m = std::min(chunk, se - s0);
+          for (double* p : {fh, fl, sh, sl, gh, gl})
+            std::fill_n(p, m, 0.0);
+          for (std::size_t t = 0; t <= s0_bar; ++t) {
+            const double* __restrict xr = close.row(t) + s0;
+            const bool in_fast = t >= fast_from;
+            for (std::size_t s = 0; s < m; ++s) {
+              double sum, e;
+              detail::two_sum(sh[s], xr[s], sum, e);
+              sh[s] = sum;
+              sl[s] = sl[s] + e;
+            }
+            if (in_fast) {
+              for (std::size_t s = 0; s < m; ++s) {
+                double sum, e;
+                detail::two_sum(fh[s], xr[s], sum, e);
+                fh[s] = sum;
+                fl[s] = fl[s] + e;
+              }
+            }
+          }
+          fill_rows(macd, 0, s0_bar, s0, m);
+          fill_rows(signal_line, 0, std::min(g0_bar, nb), s0, m);
+          fill_rows(hist, 0, std::min(g0_bar, nb), s0, m);
           for (std::size_t s = 0; s < m; ++s) {
-            double sum, e;
-            detail::two_sum(fh[s], xr[s], sum, e);
-            fh[s] = sum;
-            fl[s] = fl[s] + e;
+            fv[s] = (fh[s] + fl[s]) / fd;
+            sv[s] = (sh[s] + sl[s]) / sd;
+          }
+          std::size_t t = s0_bar;
+          for (; t < nb && t <= g0_bar; ++t) {
+            const double* __restrict xr = close.row(t) + s0;
+            double* __restrict om = macd.row(t) + s0;
+            const bool step = t > s0_bar;
+            for (std::size_t s = 0; s < m; ++s) {
+              if (step) {
+                fv[s] = detail::smooth(fv[s], af, kf, xr[s]);
+                sv[s] = detail::smooth(sv[s], as, ks, xr[s]);
+              }
+              const double mv = fv[s] - sv[s];
+              om[s] = mv;
+              double sum, e;
+              detail::two_sum(gh[s], mv, sum, e);
+              gh[s] = sum;
+              gl[s] = gl[s] + e;
+            }
+            if (t == g0_bar) {
+              double* __restrict og = signal_line.row(t) + s0;
+              double* __restrict oh = hist.row(t) + s0;
+              for (std::size_t s = 0; s < m; ++s) {
+                gv[s] = (gh[s] + gl[s]) / gd;
+                og[s] = gv[s];
+                oh[s] = om[s] - gv[s];
+              }
+            }
+          }
+          for (; t < nb; ++t) {
+            const double* __restrict xr = close.row(t) + s0;
+            double* __restrict om = wm.at(t, s0);
+            double* __restrict og = wg.at(t, s0);
+            double* __restrict oh = wh.at(t, s0);
+            for (std::size_t s = 0; s < m; ++s) {
+              fv[s] = detail::smooth(fv[s], af, kf, xr[s]);
+              sv[s] = detail::smooth(sv[s], as, ks, xr[s]);
+              const double mv = fv[s] - sv[s];
+              gv[s] = detail::smooth(gv[s], ag, kg, mv);
+              om[s] = mv;
+              og[s] = gv[s];
+              oh[s] = mv - gv[s];
+            }
+            wm.flush(m);
+            wg.flush(m);
+            wh.flush(m);
           }
         }
-      }
-      fill_rows(macd, 0, s0_bar, s0, m);
-      fill_rows(signal_line, 0, std::min(g0_bar, nb), s0, m);
-      fill_rows(hist, 0, std::min(g0_bar, nb), s0, m);
-      for (std::size_t s = 0; s < m; ++s) {
-        fv[s] = (fh[s] + fl[s]) / fd;
-        sv[s] = (sh[s] + sl[s]) / sd;
-      }
-      std::size_t t = s0_bar;
-      for (; t < nb && t <= g0_bar; ++t) {
-        const double* __restrict xr = close.row(t) + s0;
-        double* __restrict om = macd.row(t) + s0;
-        const bool step = t > s0_bar;
-        for (std::size_t s = 0; s < m; ++s) {
-          if (step) {
-            fv[s] = detail::smooth(fv[s], af, kf, xr[s]);
-            sv[s] = detail::smooth(sv[s], as, ks, xr[s]);
-          }
-          const double mv = fv[s] - sv[s];
-          om[s] = mv;
-          double sum, e;
-          detail::two_sum(gh[s], mv, sum, e);
-          gh[s] = sum;
-          gl[s] = gl[s] + e;
-        }
-        if (t == g0_bar) {
-          double* __restrict og = signal_line.row(t) + s0;
-          double* __restrict oh = hist.row(t) + s0;
-          for (std::size_t s = 0; s < m; ++s) {
-            gv[s] = (gh[s] + gl[s]) / gd;
-            og[s] = gv[s];
-            oh[s] = om[s] - gv[s];
-          }
-        }
-      }
-      for (; t < nb; ++t) {
-        const double* __restrict xr = close.row(t) + s0;
-        double* __restrict om = wm.at(t, s0);
-        double* __restrict og = wg.at(t, s0);
-        double* __restrict oh = wh.at(t, s0);
-        for (std::size_t s = 0; s < m; ++s) {
-          fv[s] = detail::smooth(fv[s], af, kf, xr[s]);
-          sv[s] = detail::smooth(sv[s], as, ks, xr[s]);
-          const double mv = fv[s] - sv[s];
-          gv[s] = detail::smooth(gv[s], ag, kg, mv);
-          om[s] = mv;
-          og[s] = gv[s];
-          oh[s] = mv - gv[s];
-        }
-        wm.flush(m);
-        wg.flush(m);
-        wh.flush(m);
-      }
-    }
-    stream_fence();
-  });
+        stream_fence();
+      });
 }
 
 // -- Bollinger
@@ -432,47 +438,49 @@ void universe_bollinger(const universe_panel& close, int period, double k,
   const std::size_t n = static_cast<std::size_t>(period);
   const double nd = period, inv_n = 1.0 / period;
   const bool nt = streams(upper);
-  for_symbol_blocks(ns, nb, threads, [&](std::size_t sb, std::size_t se) {
-    alignas(64) double h1[chunk], l1[chunk], h2[chunk], l2[chunk];
-    alignas(64) double zeros[chunk] = {};
-    row_out wu(upper, nt), wm(middle, nt), wl(lower, nt);
-    for (std::size_t s0 = sb; s0 < se; s0 += chunk) {
-      const std::size_t m = std::min(chunk, se - s0);
-      for (double* p : {h1, l1, h2, l2})
-        std::fill_n(p, m, 0.0);
-      for (std::size_t t = 0; t < nb; ++t) {
-        const double* __restrict xr = close.row(t) + s0;
-        const double* __restrict xo = t >= n ? close.row(t - n) + s0 : zeros;
-        for (std::size_t s = 0; s < m; ++s) {
-          const double x = xr[s], old = xo[s];
-          double d1, e1, d2, e2, p, q, po, qo;
-          detail::two_sum(x, -old, d1, e1);
-          detail::two_prod(x, x, p, q);
-          detail::two_prod(old, old, po, qo);
-          detail::two_sum(p, -po, d2, e2);
-          e2 = e2 + (q - qo);
-          detail::window_step_pos(h1[s], l1[s], d1, e1);
-          detail::window_step_pos(h2[s], l2[s], d2, e2);
-        }
-        if (t + 1 < n) {
-          std::fill_n(upper.row(t) + s0, m, nan);
-          std::fill_n(middle.row(t) + s0, m, nan);
-          std::fill_n(lower.row(t) + s0, m, nan);
-          continue;
-        }
-        double* __restrict ou = wu.at(t, s0);
-        double* __restrict om = wm.at(t, s0);
-        double* __restrict ol = wl.at(t, s0);
-        for (std::size_t s = 0; s < m; ++s)
-          detail::bollinger_from(nd, inv_n, k, h1[s], l1[s], h2[s], l2[s], ou[s], om[s],
-                                 ol[s]);
-        wu.flush(m);
-        wm.flush(m);
-        wl.flush(m);
-      }
-    }
-    stream_fence();
-  });
+  for_symbol_blocks(ns, nb, threads,
+                    [=, &close, &upper, &middle, &lower](std::size_t sb, std::size_t se) {
+                      alignas(64) double h1[chunk], l1[chunk], h2[chunk], l2[chunk];
+                      alignas(64) double zeros[chunk] = {};
+                      row_out wu(upper, nt), wm(middle, nt), wl(lower, nt);
+                      for (std::size_t s0 = sb; s0 < se; s0 += chunk) {
+                        const std::size_t m = std::min(chunk, se - s0);
+                        for (double* p : {h1, l1, h2, l2})
+                          std::fill_n(p, m, 0.0);
+                        for (std::size_t t = 0; t < nb; ++t) {
+                          const double* __restrict xr = close.row(t) + s0;
+                          const double* __restrict xo =
+                              t >= n ? close.row(t - n) + s0 : zeros;
+                          for (std::size_t s = 0; s < m; ++s) {
+                            const double x = xr[s], old = xo[s];
+                            double d1, e1, d2, e2, p, q, po, qo;
+                            detail::two_sum(x, -old, d1, e1);
+                            detail::two_prod(x, x, p, q);
+                            detail::two_prod(old, old, po, qo);
+                            detail::two_sum(p, -po, d2, e2);
+                            e2 = e2 + (q - qo);
+                            detail::window_step_pos(h1[s], l1[s], d1, e1);
+                            detail::window_step_pos(h2[s], l2[s], d2, e2);
+                          }
+                          if (t + 1 < n) {
+                            std::fill_n(upper.row(t) + s0, m, nan);
+                            std::fill_n(middle.row(t) + s0, m, nan);
+                            std::fill_n(lower.row(t) + s0, m, nan);
+                            continue;
+                          }
+                          double* __restrict ou = wu.at(t, s0);
+                          double* __restrict om = wm.at(t, s0);
+                          double* __restrict ol = wl.at(t, s0);
+                          for (std::size_t s = 0; s < m; ++s)
+                            detail::bollinger_from(nd, inv_n, k, h1[s], l1[s], h2[s],
+                                                   l2[s], ou[s], om[s], ol[s]);
+                          wu.flush(m);
+                          wm.flush(m);
+                          wl.flush(m);
+                        }
+                      }
+                      stream_fence();
+                    });
 }
 
 // -- ATR
@@ -491,39 +499,40 @@ void universe_atr(const universe_panel& high, const universe_panel& low,
   const std::size_t n = static_cast<std::size_t>(period);
   const double a = (period - 1.0) / period, b = 1.0 / period, nd = period;
   const bool nt = streams(out);
-  for_symbol_blocks(ns, nb, threads, [&](std::size_t sb, std::size_t se) {
-    alignas(64) double sum[chunk], v[chunk];
-    row_out w(out, nt);
-    for (std::size_t s0 = sb; s0 < se; s0 += chunk) {
-      const std::size_t m = std::min(chunk, se - s0);
-      std::fill_n(sum, m, 0.0);
-      for (std::size_t t = 1; t <= n; ++t) {
-        const double* __restrict h = high.row(t) + s0;
-        const double* __restrict l = low.row(t) + s0;
-        const double* __restrict cp = close.row(t - 1) + s0;
-        for (std::size_t s = 0; s < m; ++s)
-          sum[s] = sum[s] + detail::true_range(h[s], l[s], cp[s]);
-      }
-      fill_rows(out, 0, n, s0, m);
-      double* __restrict o0 = out.row(n) + s0;
-      for (std::size_t s = 0; s < m; ++s) {
-        v[s] = sum[s] / nd;
-        o0[s] = v[s];
-      }
-      for (std::size_t t = n + 1; t < nb; ++t) {
-        const double* __restrict h = high.row(t) + s0;
-        const double* __restrict l = low.row(t) + s0;
-        const double* __restrict cp = close.row(t - 1) + s0;
-        double* __restrict o = w.at(t, s0);
-        for (std::size_t s = 0; s < m; ++s) {
-          v[s] = detail::smooth(v[s], a, b, detail::true_range(h[s], l[s], cp[s]));
-          o[s] = v[s];
+  for_symbol_blocks(
+      ns, nb, threads, [=, &high, &low, &close, &out](std::size_t sb, std::size_t se) {
+        alignas(64) double sum[chunk], v[chunk];
+        row_out w(out, nt);
+        for (std::size_t s0 = sb; s0 < se; s0 += chunk) {
+          const std::size_t m = std::min(chunk, se - s0);
+          std::fill_n(sum, m, 0.0);
+          for (std::size_t t = 1; t <= n; ++t) {
+            const double* __restrict h = high.row(t) + s0;
+            const double* __restrict l = low.row(t) + s0;
+            const double* __restrict cp = close.row(t - 1) + s0;
+            for (std::size_t s = 0; s < m; ++s)
+              sum[s] = sum[s] + detail::true_range(h[s], l[s], cp[s]);
+          }
+          fill_rows(out, 0, n, s0, m);
+          double* __restrict o0 = out.row(n) + s0;
+          for (std::size_t s = 0; s < m; ++s) {
+            v[s] = sum[s] / nd;
+            o0[s] = v[s];
+          }
+          for (std::size_t t = n + 1; t < nb; ++t) {
+            const double* __restrict h = high.row(t) + s0;
+            const double* __restrict l = low.row(t) + s0;
+            const double* __restrict cp = close.row(t - 1) + s0;
+            double* __restrict o = w.at(t, s0);
+            for (std::size_t s = 0; s < m; ++s) {
+              v[s] = detail::smooth(v[s], a, b, detail::true_range(h[s], l[s], cp[s]));
+              o[s] = v[s];
+            }
+            w.flush(m);
+          }
         }
-        w.flush(m);
-      }
-    }
-    stream_fence();
-  });
+        stream_fence();
+      });
 }
 
 // -- all six, last values only
@@ -569,170 +578,172 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
   // multiple of 4 KiB apart would, and evict one another).
   constexpr std::size_t c = 512;
   constexpr std::size_t stride = c + 8;
-  for_symbol_blocks(ns, nb, threads, [&](std::size_t sb, std::size_t se) {
-    struct alignas(64) chunk_state {
-      double sm_h[stride], sm_l[stride], em_h[stride], em_l[stride], em_v[stride],
-          rs_g[stride], rs_l[stride], fh[stride], fl[stride], sh[stride], sl[stride],
-          gh[stride], gl[stride], fv[stride], sv[stride], gv[stride], b1h[stride],
-          b1l[stride], b2h[stride], b2l[stride], at_s[stride], at_v[stride];
-    };
-    std::unique_ptr<chunk_state> st(new chunk_state);
-    double* const sm_h = st->sm_h;
-    double* const sm_l = st->sm_l;
-    double* const em_h = st->em_h;
-    double* const em_l = st->em_l;
-    double* const em_v = st->em_v;
-    double* const rs_g = st->rs_g;
-    double* const rs_l = st->rs_l;
-    double* const fh = st->fh;
-    double* const fl = st->fl;
-    double* const sh = st->sh;
-    double* const sl = st->sl;
-    double* const gh = st->gh;
-    double* const gl = st->gl;
-    double* const fv = st->fv;
-    double* const sv = st->sv;
-    double* const gv = st->gv;
-    double* const b1h = st->b1h;
-    double* const b1l = st->b1l;
-    double* const b2h = st->b2h;
-    double* const b2l = st->b2l;
-    double* const at_s = st->at_s;
-    double* const at_v = st->at_v;
-    for (std::size_t s0 = sb; s0 < se; s0 += c) {
-      const std::size_t m = std::min(c, se - s0);
-      *st = chunk_state{};
-      // Warm-up rows: each indicator exactly as in its own universe_* function.
-      for (std::size_t t = 0; t < std::min(steady, nb); ++t) {
-        const double* x = close.row(t) + s0;
-        const double* xp = t > 0 ? close.row(t - 1) + s0 : nullptr;
-        const double* h = high.row(t) + s0;
-        const double* l = low.row(t) + s0;
-        for (std::size_t s = 0; s < m; ++s) {
-          double d, e;
-          detail::two_sum(x[s], t >= n_sma ? -close.row(t - n_sma)[s0 + s] : -0.0, d, e);
-          detail::window_step_pos(sm_h[s], sm_l[s], d, e);
-          if (t < n_ema) {
-            double sum;
-            detail::two_sum(em_h[s], x[s], sum, e);
-            em_h[s] = sum;
-            em_l[s] = em_l[s] + e;
-            if (t == n_ema - 1) em_v[s] = (em_h[s] + em_l[s]) / nd_ema;
-          } else {
-            em_v[s] = detail::smooth(em_v[s], a_ema, k_ema, x[s]);
-          }
-          if (t >= 1) {
-            const double ch = x[s] - xp[s];
-            if (t <= n_rsi) {
-              rs_g[s] = rs_g[s] + (ch > 0.0 ? ch : 0.0);
-              rs_l[s] = rs_l[s] + (ch < 0.0 ? -ch : 0.0);
-              if (t == n_rsi) {
-                rs_g[s] = rs_g[s] / nd_rsi;
-                rs_l[s] = rs_l[s] / nd_rsi;
+  for_symbol_blocks(
+      ns, nb, threads, [=, &high, &low, &close, &out](std::size_t sb, std::size_t se) {
+        struct alignas(64) chunk_state {
+          double sm_h[stride], sm_l[stride], em_h[stride], em_l[stride], em_v[stride],
+              rs_g[stride], rs_l[stride], fh[stride], fl[stride], sh[stride], sl[stride],
+              gh[stride], gl[stride], fv[stride], sv[stride], gv[stride], b1h[stride],
+              b1l[stride], b2h[stride], b2l[stride], at_s[stride], at_v[stride];
+        };
+        std::unique_ptr<chunk_state> st(new chunk_state);
+        double* const sm_h = st->sm_h;
+        double* const sm_l = st->sm_l;
+        double* const em_h = st->em_h;
+        double* const em_l = st->em_l;
+        double* const em_v = st->em_v;
+        double* const rs_g = st->rs_g;
+        double* const rs_l = st->rs_l;
+        double* const fh = st->fh;
+        double* const fl = st->fl;
+        double* const sh = st->sh;
+        double* const sl = st->sl;
+        double* const gh = st->gh;
+        double* const gl = st->gl;
+        double* const fv = st->fv;
+        double* const sv = st->sv;
+        double* const gv = st->gv;
+        double* const b1h = st->b1h;
+        double* const b1l = st->b1l;
+        double* const b2h = st->b2h;
+        double* const b2l = st->b2l;
+        double* const at_s = st->at_s;
+        double* const at_v = st->at_v;
+        for (std::size_t s0 = sb; s0 < se; s0 += c) {
+          const std::size_t m = std::min(c, se - s0);
+          *st = chunk_state{};
+          // Warm-up rows: each indicator exactly as in its own universe_* function.
+          for (std::size_t t = 0; t < std::min(steady, nb); ++t) {
+            const double* x = close.row(t) + s0;
+            const double* xp = t > 0 ? close.row(t - 1) + s0 : nullptr;
+            const double* h = high.row(t) + s0;
+            const double* l = low.row(t) + s0;
+            for (std::size_t s = 0; s < m; ++s) {
+              double d, e;
+              detail::two_sum(x[s], t >= n_sma ? -close.row(t - n_sma)[s0 + s] : -0.0, d,
+                              e);
+              detail::window_step_pos(sm_h[s], sm_l[s], d, e);
+              if (t < n_ema) {
+                double sum;
+                detail::two_sum(em_h[s], x[s], sum, e);
+                em_h[s] = sum;
+                em_l[s] = em_l[s] + e;
+                if (t == n_ema - 1) em_v[s] = (em_h[s] + em_l[s]) / nd_ema;
+              } else {
+                em_v[s] = detail::smooth(em_v[s], a_ema, k_ema, x[s]);
               }
-            } else {
+              if (t >= 1) {
+                const double ch = x[s] - xp[s];
+                if (t <= n_rsi) {
+                  rs_g[s] = rs_g[s] + (ch > 0.0 ? ch : 0.0);
+                  rs_l[s] = rs_l[s] + (ch < 0.0 ? -ch : 0.0);
+                  if (t == n_rsi) {
+                    rs_g[s] = rs_g[s] / nd_rsi;
+                    rs_l[s] = rs_l[s] / nd_rsi;
+                  }
+                } else {
+                  rs_g[s] = detail::smooth(rs_g[s], a_rsi, b_rsi, ch > 0.0 ? ch : 0.0);
+                  rs_l[s] = detail::smooth(rs_l[s], a_rsi, b_rsi, ch < 0.0 ? -ch : 0.0);
+                }
+                const double tr = detail::true_range(h[s], l[s], xp[s]);
+                if (t <= n_atr) {
+                  at_s[s] = at_s[s] + tr;
+                  if (t == n_atr) at_v[s] = at_s[s] / nd_atr;
+                } else {
+                  at_v[s] = detail::smooth(at_v[s], a_atr, b_atr, tr);
+                }
+              }
+              if (t <= s0_bar) {
+                double sum;
+                detail::two_sum(sh[s], x[s], sum, e);
+                sh[s] = sum;
+                sl[s] = sl[s] + e;
+                if (t >= fast_from) {
+                  detail::two_sum(fh[s], x[s], sum, e);
+                  fh[s] = sum;
+                  fl[s] = fl[s] + e;
+                }
+                if (t == s0_bar) {
+                  fv[s] = (fh[s] + fl[s]) / fd;
+                  sv[s] = (sh[s] + sl[s]) / sd;
+                }
+              } else {
+                fv[s] = detail::smooth(fv[s], af, kf, x[s]);
+                sv[s] = detail::smooth(sv[s], as, ks, x[s]);
+              }
+              if (t >= s0_bar) {
+                const double mv = fv[s] - sv[s];
+                if (t <= g0_bar) {
+                  double sum;
+                  detail::two_sum(gh[s], mv, sum, e);
+                  gh[s] = sum;
+                  gl[s] = gl[s] + e;
+                  if (t == g0_bar) gv[s] = (gh[s] + gl[s]) / gd;
+                } else {
+                  gv[s] = detail::smooth(gv[s], ag, kg, mv);
+                }
+              }
+              const double old = t >= n_bb ? close.row(t - n_bb)[s0 + s] : 0.0;
+              double d1, e1, d2, e2, pp, q, po, qo;
+              detail::two_sum(x[s], -old, d1, e1);
+              detail::two_prod(x[s], x[s], pp, q);
+              detail::two_prod(old, old, po, qo);
+              detail::two_sum(pp, -po, d2, e2);
+              e2 = e2 + (q - qo);
+              detail::window_step_pos(b1h[s], b1l[s], d1, e1);
+              detail::window_step_pos(b2h[s], b2l[s], d2, e2);
+            }
+          }
+          // Steady rows: one branch-free, vectorised pass over the chunk per bar.
+          for (std::size_t t = steady; t < nb; ++t) {
+            const double* __restrict x = close.row(t) + s0;
+            const double* __restrict xp = close.row(t - 1) + s0;
+            const double* __restrict xs = close.row(t - n_sma) + s0;
+            const double* __restrict xb = close.row(t - n_bb) + s0;
+            const double* __restrict h = high.row(t) + s0;
+            const double* __restrict l = low.row(t) + s0;
+            for (std::size_t s = 0; s < m; ++s) {
+              double d, e;
+              detail::two_sum(x[s], -xs[s], d, e);
+              detail::window_step_pos(sm_h[s], sm_l[s], d, e);
+              em_v[s] = detail::smooth(em_v[s], a_ema, k_ema, x[s]);
+              const double ch = x[s] - xp[s];
               rs_g[s] = detail::smooth(rs_g[s], a_rsi, b_rsi, ch > 0.0 ? ch : 0.0);
               rs_l[s] = detail::smooth(rs_l[s], a_rsi, b_rsi, ch < 0.0 ? -ch : 0.0);
-            }
-            const double tr = detail::true_range(h[s], l[s], xp[s]);
-            if (t <= n_atr) {
-              at_s[s] = at_s[s] + tr;
-              if (t == n_atr) at_v[s] = at_s[s] / nd_atr;
-            } else {
-              at_v[s] = detail::smooth(at_v[s], a_atr, b_atr, tr);
-            }
-          }
-          if (t <= s0_bar) {
-            double sum;
-            detail::two_sum(sh[s], x[s], sum, e);
-            sh[s] = sum;
-            sl[s] = sl[s] + e;
-            if (t >= fast_from) {
-              detail::two_sum(fh[s], x[s], sum, e);
-              fh[s] = sum;
-              fl[s] = fl[s] + e;
-            }
-            if (t == s0_bar) {
-              fv[s] = (fh[s] + fl[s]) / fd;
-              sv[s] = (sh[s] + sl[s]) / sd;
-            }
-          } else {
-            fv[s] = detail::smooth(fv[s], af, kf, x[s]);
-            sv[s] = detail::smooth(sv[s], as, ks, x[s]);
-          }
-          if (t >= s0_bar) {
-            const double mv = fv[s] - sv[s];
-            if (t <= g0_bar) {
-              double sum;
-              detail::two_sum(gh[s], mv, sum, e);
-              gh[s] = sum;
-              gl[s] = gl[s] + e;
-              if (t == g0_bar) gv[s] = (gh[s] + gl[s]) / gd;
-            } else {
-              gv[s] = detail::smooth(gv[s], ag, kg, mv);
+              at_v[s] = detail::smooth(at_v[s], a_atr, b_atr,
+                                       detail::true_range(h[s], l[s], xp[s]));
+              fv[s] = detail::smooth(fv[s], af, kf, x[s]);
+              sv[s] = detail::smooth(sv[s], as, ks, x[s]);
+              gv[s] = detail::smooth(gv[s], ag, kg, fv[s] - sv[s]);
+              const double old = xb[s];
+              double d1, e1, d2, e2, pp, q, po, qo;
+              detail::two_sum(x[s], -old, d1, e1);
+              detail::two_prod(x[s], x[s], pp, q);
+              detail::two_prod(old, old, po, qo);
+              detail::two_sum(pp, -po, d2, e2);
+              e2 = e2 + (q - qo);
+              detail::window_step_pos(b1h[s], b1l[s], d1, e1);
+              detail::window_step_pos(b2h[s], b2l[s], d2, e2);
             }
           }
-          const double old = t >= n_bb ? close.row(t - n_bb)[s0 + s] : 0.0;
-          double d1, e1, d2, e2, pp, q, po, qo;
-          detail::two_sum(x[s], -old, d1, e1);
-          detail::two_prod(x[s], x[s], pp, q);
-          detail::two_prod(old, old, po, qo);
-          detail::two_sum(pp, -po, d2, e2);
-          e2 = e2 + (q - qo);
-          detail::window_step_pos(b1h[s], b1l[s], d1, e1);
-          detail::window_step_pos(b2h[s], b2l[s], d2, e2);
+          // The last bar's values.
+          for (std::size_t s = 0; s < m; ++s) {
+            const std::size_t i = s0 + s;
+            if (nb >= n_sma) out.sma[i] = (sm_h[s] + sm_l[s]) * inv_sma;
+            if (nb >= n_ema) out.ema[i] = em_v[s];
+            if (nb > n_rsi) out.rsi[i] = detail::rsi_from(rs_g[s], rs_l[s]);
+            if (nb >= static_cast<std::size_t>(slow)) out.macd[i] = fv[s] - sv[s];
+            if (nb > g0_bar) {
+              out.macd_signal[i] = gv[s];
+              out.macd_hist[i] = (fv[s] - sv[s]) - gv[s];
+            }
+            if (nb >= n_bb)
+              detail::bollinger_from(nd_bb, inv_bb, k_bb, b1h[s], b1l[s], b2h[s], b2l[s],
+                                     out.bb_upper[i], out.bb_middle[i], out.bb_lower[i]);
+            if (nb > n_atr) out.atr[i] = at_v[s];
+          }
         }
-      }
-      // Steady rows: one branch-free, vectorised pass over the chunk per bar.
-      for (std::size_t t = steady; t < nb; ++t) {
-        const double* __restrict x = close.row(t) + s0;
-        const double* __restrict xp = close.row(t - 1) + s0;
-        const double* __restrict xs = close.row(t - n_sma) + s0;
-        const double* __restrict xb = close.row(t - n_bb) + s0;
-        const double* __restrict h = high.row(t) + s0;
-        const double* __restrict l = low.row(t) + s0;
-        for (std::size_t s = 0; s < m; ++s) {
-          double d, e;
-          detail::two_sum(x[s], -xs[s], d, e);
-          detail::window_step_pos(sm_h[s], sm_l[s], d, e);
-          em_v[s] = detail::smooth(em_v[s], a_ema, k_ema, x[s]);
-          const double ch = x[s] - xp[s];
-          rs_g[s] = detail::smooth(rs_g[s], a_rsi, b_rsi, ch > 0.0 ? ch : 0.0);
-          rs_l[s] = detail::smooth(rs_l[s], a_rsi, b_rsi, ch < 0.0 ? -ch : 0.0);
-          at_v[s] = detail::smooth(at_v[s], a_atr, b_atr,
-                                   detail::true_range(h[s], l[s], xp[s]));
-          fv[s] = detail::smooth(fv[s], af, kf, x[s]);
-          sv[s] = detail::smooth(sv[s], as, ks, x[s]);
-          gv[s] = detail::smooth(gv[s], ag, kg, fv[s] - sv[s]);
-          const double old = xb[s];
-          double d1, e1, d2, e2, pp, q, po, qo;
-          detail::two_sum(x[s], -old, d1, e1);
-          detail::two_prod(x[s], x[s], pp, q);
-          detail::two_prod(old, old, po, qo);
-          detail::two_sum(pp, -po, d2, e2);
-          e2 = e2 + (q - qo);
-          detail::window_step_pos(b1h[s], b1l[s], d1, e1);
-          detail::window_step_pos(b2h[s], b2l[s], d2, e2);
-        }
-      }
-      // The last bar's values.
-      for (std::size_t s = 0; s < m; ++s) {
-        const std::size_t i = s0 + s;
-        if (nb >= n_sma) out.sma[i] = (sm_h[s] + sm_l[s]) * inv_sma;
-        if (nb >= n_ema) out.ema[i] = em_v[s];
-        if (nb > n_rsi) out.rsi[i] = detail::rsi_from(rs_g[s], rs_l[s]);
-        if (nb >= static_cast<std::size_t>(slow)) out.macd[i] = fv[s] - sv[s];
-        if (nb > g0_bar) {
-          out.macd_signal[i] = gv[s];
-          out.macd_hist[i] = (fv[s] - sv[s]) - gv[s];
-        }
-        if (nb >= n_bb)
-          detail::bollinger_from(nd_bb, inv_bb, k_bb, b1h[s], b1l[s], b2h[s], b2l[s],
-                                 out.bb_upper[i], out.bb_middle[i], out.bb_lower[i]);
-        if (nb > n_atr) out.atr[i] = at_v[s];
-      }
-    }
-  });
+      });
 }
 
 } // namespace sc::ind
