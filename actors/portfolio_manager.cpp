@@ -99,8 +99,7 @@ void open_ledger(portfolio_manager_state& st) {
   st.db_path = cfg.trading.ledger_db;
   const auto dir = std::filesystem::path{st.db_path}.parent_path();
   std::error_code fs_err;
-  if (!dir.empty())
-    std::filesystem::create_directories(dir, fs_err);
+  if (!dir.empty()) std::filesystem::create_directories(dir, fs_err);
   std::string why;
   if (fs_err) {
     why = "cannot create directory " + dir.string() + ": " + fs_err.message();

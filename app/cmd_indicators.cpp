@@ -46,34 +46,27 @@ long days_from_civil(int y, int m, int d) {
 
 /// Parses YYYY-MM-DD (a real calendar date) into days since the epoch.
 std::optional<long> parse_date(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-')
-    return std::nullopt;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   auto num = [&](std::size_t pos, std::size_t len, int& v) {
     const char* b = s.data() + pos;
     const auto r = std::from_chars(b, b + len, v);
     return r.ec == std::errc() && r.ptr == b + len;
   };
   int y, m, d;
-  if (!num(0, 4, y) || !num(5, 2, m) || !num(8, 2, d) || s[0] == '-')
-    return std::nullopt;
+  if (!num(0, 4, y) || !num(5, 2, m) || !num(8, 2, d) || s[0] == '-') return std::nullopt;
   static constexpr int month_days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1 || d > month_days[m - 1])
-    return std::nullopt;
+  if (m < 1 || m > 12 || d < 1 || d > month_days[m - 1]) return std::nullopt;
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (m == 2 && d == 29 && !leap)
-    return std::nullopt;
+  if (m == 2 && d == 29 && !leap) return std::nullopt;
   return days_from_civil(y, m, d);
 }
 
 std::optional<double> parse_number(std::string_view s) {
-  if (s.empty())
-    return std::nullopt;
-  if (s.front() == '+')
-    s.remove_prefix(1);
+  if (s.empty()) return std::nullopt;
+  if (s.front() == '+') s.remove_prefix(1);
   double v;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size())
-    return std::nullopt;
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
   return v;
 }
 
@@ -85,7 +78,8 @@ std::string fmt(double v) {
 
 /// Reads and validates the CSV; on the first malformed row writes the error and returns
 /// false.
-bool read_bars(std::istream& in, const std::string& name, std::ostream& err, bar_table& b) {
+bool read_bars(std::istream& in, const std::string& name, std::ostream& err,
+               bar_table& b) {
   auto fail = [&](long line, std::string_view field, const std::string& what) {
     err << name << ':' << line << ": " << field << ": " << what << '\n';
     return false;
@@ -94,55 +88,52 @@ bool read_bars(std::istream& in, const std::string& name, std::ostream& err, bar
   long lineno = 0;
   // The header: the first line, an optional UTF-8 byte-order mark before it.
   if (!std::getline(in, line))
-    return fail(1, "header", "expected '" + std::string(expected_header) +
-                               "', got an empty input");
+    return fail(1, "header",
+                "expected '" + std::string(expected_header) + "', got an empty input");
   ++lineno;
   std::string_view h = line;
-  if (h.substr(0, 3) == "\xEF\xBB\xBF")
-    h.remove_prefix(3);
+  if (h.substr(0, 3) == "\xEF\xBB\xBF") h.remove_prefix(3);
   {
     std::string norm;
     std::size_t start = 0;
     while (true) {
       const std::size_t comma = h.find(',', start);
-      norm += trim(h.substr(start, comma == std::string_view::npos ? h.npos : comma - start));
-      if (comma == std::string_view::npos)
-        break;
+      norm +=
+          trim(h.substr(start, comma == std::string_view::npos ? h.npos : comma - start));
+      if (comma == std::string_view::npos) break;
       norm += ',';
       start = comma + 1;
     }
     if (norm != expected_header)
-      return fail(1, "header", "expected '" + std::string(expected_header) + "', got '" +
-                                 std::string(trim(h)) + "'");
+      return fail(1, "header",
+                  "expected '" + std::string(expected_header) + "', got '" +
+                      std::string(trim(h)) + "'");
   }
   long prev_day = 0;
   std::string prev_date;
   while (std::getline(in, line)) {
     ++lineno;
     const std::string_view l = trim(line);
-    if (l.empty())
-      continue;
+    if (l.empty()) continue;
     std::string_view f[6];
     std::size_t nf = 0, start = 0;
     while (true) {
       const std::size_t comma = l.find(',', start);
       const std::string_view part =
-        trim(l.substr(start, comma == std::string_view::npos ? l.npos : comma - start));
+          trim(l.substr(start, comma == std::string_view::npos ? l.npos : comma - start));
       if (nf == 6)
         return fail(lineno, "volume",
                     "expected the end of the row after the volume (6 fields: " +
-                      std::string(expected_header) + "), got more fields");
+                        std::string(expected_header) + "), got more fields");
       f[nf++] = part;
-      if (comma == std::string_view::npos)
-        break;
+      if (comma == std::string_view::npos) break;
       start = comma + 1;
     }
     if (nf < 6)
       return fail(lineno, field_names[nf],
                   "missing (expected 6 fields: " + std::string(expected_header) + ")");
     for (std::size_t i = 0; i < 6; ++i)
-      if (f[i].empty())
-        return fail(lineno, field_names[i], "missing (empty field)");
+      if (f[i].empty()) return fail(lineno, field_names[i], "missing (empty field)");
     const auto day = parse_date(f[0]);
     if (!day)
       return fail(lineno, "date",
@@ -150,7 +141,7 @@ bool read_bars(std::istream& in, const std::string& name, std::ostream& err, bar
     if (!b.dates.empty() && *day <= prev_day)
       return fail(lineno, "date",
                   "expected a date after " + prev_date + " (dates must increase), got " +
-                    std::string(f[0]));
+                      std::string(f[0]));
     double v[6];
     for (std::size_t i = 1; i < 6; ++i) {
       const auto x = parse_number(f[i]);
@@ -164,19 +155,20 @@ bool read_bars(std::istream& in, const std::string& name, std::ostream& err, bar
     }
     for (std::size_t i = 1; i <= 4; ++i)
       if (!(v[i] > 0.0))
-        return fail(lineno, field_names[i], "expected a positive price, got " + fmt(v[i]));
+        return fail(lineno, field_names[i],
+                    "expected a positive price, got " + fmt(v[i]));
     const double open = v[1], high = v[2], low = v[3], close = v[4], volume = v[5];
     if (high < low)
       return fail(lineno, "high",
                   "expected high >= low (" + fmt(low) + "), got " + fmt(high));
     if (open < low || open > high)
       return fail(lineno, "open",
-                  "expected a value within [low, high] = [" + fmt(low) + ", " + fmt(high) +
-                    "], got " + fmt(open));
+                  "expected a value within [low, high] = [" + fmt(low) + ", " +
+                      fmt(high) + "], got " + fmt(open));
     if (close < low || close > high)
       return fail(lineno, "close",
-                  "expected a value within [low, high] = [" + fmt(low) + ", " + fmt(high) +
-                    "], got " + fmt(close));
+                  "expected a value within [low, high] = [" + fmt(low) + ", " +
+                      fmt(high) + "], got " + fmt(close));
     if (volume < 0.0)
       return fail(lineno, "volume", "expected a non-negative number, got " + fmt(volume));
     prev_day = *day;
@@ -201,24 +193,24 @@ std::vector<named_series> compute(const bar_table& b) {
   const auto bb = ind::bollinger(b.close, 20, 2.0);
   const auto st = ind::stoch(b.high, b.low, b.close, 14, 3, 3);
   return {
-    {"sma_20", ind::sma(b.close, 20)},
-    {"sma_50", ind::sma(b.close, 50)},
-    {"sma_200", ind::sma(b.close, 200)},
-    {"ema_12", ind::ema(b.close, 12)},
-    {"ema_20", ind::ema(b.close, 20)},
-    {"ema_26", ind::ema(b.close, 26)},
-    {"rsi_14", ind::rsi(b.close, 14)},
-    {"macd", m.macd},
-    {"macd_signal", m.signal},
-    {"macd_hist", m.hist},
-    {"bb_upper", bb.upper},
-    {"bb_middle", bb.middle},
-    {"bb_lower", bb.lower},
-    {"atr_14", ind::atr(b.high, b.low, b.close, 14)},
-    {"adx_14", ind::adx(b.high, b.low, b.close, 14)},
-    {"obv", ind::obv(b.close, b.volume)},
-    {"stoch_k", st.k},
-    {"stoch_d", st.d},
+      {"sma_20", ind::sma(b.close, 20)},
+      {"sma_50", ind::sma(b.close, 50)},
+      {"sma_200", ind::sma(b.close, 200)},
+      {"ema_12", ind::ema(b.close, 12)},
+      {"ema_20", ind::ema(b.close, 20)},
+      {"ema_26", ind::ema(b.close, 26)},
+      {"rsi_14", ind::rsi(b.close, 14)},
+      {"macd", m.macd},
+      {"macd_signal", m.signal},
+      {"macd_hist", m.hist},
+      {"bb_upper", bb.upper},
+      {"bb_middle", bb.middle},
+      {"bb_lower", bb.lower},
+      {"atr_14", ind::atr(b.high, b.low, b.close, 14)},
+      {"adx_14", ind::adx(b.high, b.low, b.close, 14)},
+      {"obv", ind::obv(b.close, b.volume)},
+      {"stoch_k", st.k},
+      {"stoch_d", st.d},
   };
 }
 
@@ -238,13 +230,14 @@ void print_json(const std::vector<named_series>& all, std::ostream& out) {
   out << boost::json::serialize(obj) << '\n';
 }
 
-void print_table(const bar_table& b, const std::vector<named_series>& all, std::ostream& out) {
-  const char* shown[] = {"sma_20", "sma_50", "ema_20", "rsi_14", "macd",   "macd_signal",
-                         "bb_upper", "bb_lower", "atr_14", "adx_14", "stoch_k", "stoch_d"};
+void print_table(const bar_table& b, const std::vector<named_series>& all,
+                 std::ostream& out) {
+  const char* shown[] = {"sma_20", "sma_50",      "ema_20",   "rsi_14",
+                         "macd",   "macd_signal", "bb_upper", "bb_lower",
+                         "atr_14", "adx_14",      "stoch_k",  "stoch_d"};
   auto find = [&](const char* name) -> const ind::series& {
     for (const auto& s : all)
-      if (std::string_view(s.name) == name)
-        return s.values;
+      if (std::string_view(s.name) == name) return s.values;
     return all.front().values;
   };
   char buf[64];
@@ -282,8 +275,7 @@ void print_table(const bar_table& b, const std::vector<named_series>& all, std::
 int run_indicators(std::istream& in, const std::string& input_name, std::ostream& out,
                    std::ostream& err, bool json) {
   bar_table b;
-  if (!read_bars(in, input_name, err, b))
-    return 2;
+  if (!read_bars(in, input_name, err, b)) return 2;
   const auto all = compute(b);
   if (json)
     print_json(all, out);

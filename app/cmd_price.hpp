@@ -14,7 +14,9 @@ namespace sc::app {
 /// lines, in input order) when `json`, else an aligned table. A bad row produces an
 /// object with an `error` field naming its line and problem, and the run goes on.
 /// @param input_name the file name or "<stdin>", used in messages.
-/// @returns 0 when every row succeeded, 1 when any row failed, 2 for a missing or bad header.
-int run_price(std::istream& in, const std::string& input_name, std::ostream& out, bool json);
+/// @returns 0 when every row succeeded, 1 when any row failed, 2 for a missing or bad
+/// header.
+int run_price(std::istream& in, const std::string& input_name, std::ostream& out,
+              bool json);
 
 } // namespace sc::app

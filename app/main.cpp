@@ -106,8 +106,9 @@ int run_service(std::shared_ptr<const config::settings> cfg) {
       log::error("node", "start_failed", {log::kv("error", err)});
       return exit_failure;
     }
-    log::info("node", "started",
-              {log::kv("interval_s", static_cast<int64_t>(cfg->scanner.interval.count()))});
+    log::info(
+        "node", "started",
+        {log::kv("interval_s", static_cast<int64_t>(cfg->scanner.interval.count()))});
     std::atomic<bool> signalled{false};
     std::atomic<bool> finished{false};
     auto sup = n.supervisor();

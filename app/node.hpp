@@ -20,7 +20,7 @@ struct system_config : caf::actor_system_config {
 
 /// What runs in this process.
 struct node_options {
-  bool periodic = false;   ///< Run pipeline cycles on the schedule (service mode).
+  bool periodic = false; ///< Run pipeline cycles on the schedule (service mode).
 };
 
 /// The running node. Destroy it (or call stop()) before the actor system goes.

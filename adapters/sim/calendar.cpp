@@ -72,13 +72,11 @@ int weekday(day_number d) noexcept {
 }
 
 std::optional<day_number> parse_date(std::string_view s) noexcept {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-')
-    return std::nullopt;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   auto digits = [&](size_t pos, size_t n, int& out) {
     out = 0;
     for (size_t i = pos; i < pos + n; ++i) {
-      if (s[i] < '0' || s[i] > '9')
-        return false;
+      if (s[i] < '0' || s[i] > '9') return false;
       out = out * 10 + (s[i] - '0');
     }
     return true;
@@ -86,8 +84,7 @@ std::optional<day_number> parse_date(std::string_view s) noexcept {
   civil_date cd;
   if (!digits(0, 4, cd.year) || !digits(5, 2, cd.month) || !digits(8, 2, cd.day))
     return std::nullopt;
-  if (cd.month < 1 || cd.month > 12 || cd.day < 1 || cd.day > 31)
-    return std::nullopt;
+  if (cd.month < 1 || cd.month > 12 || cd.day < 1 || cd.day > 31) return std::nullopt;
   const day_number d = to_day_number(cd);
   const civil_date back = to_civil(d);
   if (back.month != cd.month || back.day != cd.day)
@@ -107,22 +104,14 @@ bool is_market_holiday(day_number d) noexcept {
   const int y = c.year;
   // New Year's Day: a Saturday holiday is not moved back into the old year.
   const day_number ny = to_day_number({y, 1, 1});
-  if ((weekday(ny) != 6 && observed(y, 1, 1) == d))
-    return true;
-  if (d == nth_weekday(y, 1, 1, 3) || d == nth_weekday(y, 2, 1, 3))
-    return true;
-  if (d == easter(y) - 2)
-    return true;
-  if (d == nth_weekday(y, 5, 1, -1))
-    return true;
-  if (y >= 2022 && d == observed(y, 6, 19))
-    return true;
-  if (d == observed(y, 7, 4))
-    return true;
-  if (d == nth_weekday(y, 9, 1, 1) || d == nth_weekday(y, 11, 4, 4))
-    return true;
-  if (d == observed(y, 12, 25))
-    return true;
+  if ((weekday(ny) != 6 && observed(y, 1, 1) == d)) return true;
+  if (d == nth_weekday(y, 1, 1, 3) || d == nth_weekday(y, 2, 1, 3)) return true;
+  if (d == easter(y) - 2) return true;
+  if (d == nth_weekday(y, 5, 1, -1)) return true;
+  if (y >= 2022 && d == observed(y, 6, 19)) return true;
+  if (d == observed(y, 7, 4)) return true;
+  if (d == nth_weekday(y, 9, 1, 1) || d == nth_weekday(y, 11, 4, 4)) return true;
+  if (d == observed(y, 12, 25)) return true;
   return false;
 }
 
@@ -154,8 +143,8 @@ int ny_utc_offset_seconds(day_number d) noexcept {
 
 day_number ny_day(timestamp t) noexcept {
   // Try the standard-time offset, then correct with that day's actual offset.
-  const int64_t s = t.time_since_epoch().count() / ns_per_s
-                    - (t.time_since_epoch().count() % ns_per_s < 0 ? 1 : 0);
+  const int64_t s = t.time_since_epoch().count() / ns_per_s -
+                    (t.time_since_epoch().count() % ns_per_s < 0 ? 1 : 0);
   day_number d = to_day(timestamp{std::chrono::seconds{s - 5 * 3600}});
   const int off = ny_utc_offset_seconds(d);
   return to_day(timestamp{std::chrono::seconds{s + off}});

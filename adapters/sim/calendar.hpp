@@ -57,8 +57,12 @@ day_number ny_day(timestamp t) noexcept;
 timestamp ny_time(day_number d, int hour, int minute) noexcept;
 
 /// Regular session bounds: 09:30 and 16:00 New York time.
-inline timestamp session_open(day_number d) noexcept { return ny_time(d, 9, 30); }
-inline timestamp session_close(day_number d) noexcept { return ny_time(d, 16, 0); }
+inline timestamp session_open(day_number d) noexcept {
+  return ny_time(d, 9, 30);
+}
+inline timestamp session_close(day_number d) noexcept {
+  return ny_time(d, 16, 0);
+}
 /// Length of a regular session in seconds (6.5 hours).
 inline constexpr int64_t session_seconds = 23'400;
 

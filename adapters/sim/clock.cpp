@@ -8,7 +8,7 @@
 namespace sc::sim {
 
 sim_clock::sim_clock(const config::sim_settings& s, timestamp real_start)
-  : real_start_(real_start), speed_(s.clock_speed), skip_closed_(s.skip_closed) {
+    : real_start_(real_start), speed_(s.clock_speed), skip_closed_(s.skip_closed) {
   const day_number start = parse_date(s.start_date).value_or(0);
   first_day_ = is_trading_day(start) ? start : next_trading_day(start);
   first_open_ = session_open(first_day_);
@@ -23,15 +23,13 @@ sim_clock::sim_clock(const config::sim_settings& s, timestamp real_start)
 }
 
 timestamp sim_clock::now(timestamp real_now) const {
-  const double real_s
-    = std::chrono::duration<double>(real_now - real_start_).count();
+  const double real_s = std::chrono::duration<double>(real_now - real_start_).count();
   return after(real_s > 0 ? real_s * speed_ : 0.0);
 }
 
 timestamp sim_clock::after(double sim_seconds) const {
   using ns = std::chrono::duration<int64_t, std::nano>;
-  if (!(sim_seconds > 0))
-    return first_open_;
+  if (!(sim_seconds > 0)) return first_open_;
   if (!skip_closed_)
     return first_open_ + ns{static_cast<int64_t>(std::llround(sim_seconds * 1e9))};
   const double sessions = sim_seconds / double(session_seconds);
@@ -39,8 +37,8 @@ timestamp sim_clock::after(double sim_seconds) const {
   if (k >= static_cast<int64_t>(days_.size())) // past the horizon: stay at the last close
     return session_close(days_.back());
   const double into = sim_seconds - double(k) * double(session_seconds);
-  return session_open(days_[static_cast<size_t>(k)])
-         + ns{static_cast<int64_t>(std::llround(into * 1e9))};
+  return session_open(days_[static_cast<size_t>(k)]) +
+         ns{static_cast<int64_t>(std::llround(into * 1e9))};
 }
 
 } // namespace sc::sim

@@ -54,22 +54,22 @@ enum class instrument_kind : uint8_t {
 struct instrument_profile {
   std::string symbol;
   instrument_kind kind = instrument_kind::stock;
-  int sector = -1;              ///< Index into sector_names(); -1 when not sector-bound.
-  double beta = 0;              ///< Loading on the market factor (SCX log returns).
-  double sector_loading = 0;    ///< Loading on the sector factor.
-  double vol = 0;               ///< Target unconditional annualised volatility.
-  double idio_vol = 0;          ///< Annualised idiosyncratic diffusion volatility.
-  double jump_intensity = 0;    ///< Jumps per year.
-  double jump_mean = 0;         ///< Mean log jump size.
-  double jump_vol = 0;          ///< Standard deviation of the log jump size.
-  double iv_level = 0;          ///< Long-run 30-day ATM implied volatility.
-  double skew = 0;              ///< Smile slope per unit of normalised log-moneyness.
-  double curvature = 0;         ///< Smile curvature per unit^2.
-  double dividend_yield = 0;    ///< Continuous.
-  double turnover = 0;          ///< Mean daily volume / shares outstanding.
-  double half_spread = 0;       ///< Relative half-spread of the stock quote.
-  int quote_interval = 1;       ///< Seconds between quote updates in a session.
-  double option_liquidity = 1;  ///< Multiplies option spreads (higher = less liquid).
+  int sector = -1;             ///< Index into sector_names(); -1 when not sector-bound.
+  double beta = 0;             ///< Loading on the market factor (SCX log returns).
+  double sector_loading = 0;   ///< Loading on the sector factor.
+  double vol = 0;              ///< Target unconditional annualised volatility.
+  double idio_vol = 0;         ///< Annualised idiosyncratic diffusion volatility.
+  double jump_intensity = 0;   ///< Jumps per year.
+  double jump_mean = 0;        ///< Mean log jump size.
+  double jump_vol = 0;         ///< Standard deviation of the log jump size.
+  double iv_level = 0;         ///< Long-run 30-day ATM implied volatility.
+  double skew = 0;             ///< Smile slope per unit of normalised log-moneyness.
+  double curvature = 0;        ///< Smile curvature per unit^2.
+  double dividend_yield = 0;   ///< Continuous.
+  double turnover = 0;         ///< Mean daily volume / shares outstanding.
+  double half_spread = 0;      ///< Relative half-spread of the stock quote.
+  int quote_interval = 1;      ///< Seconds between quote updates in a session.
+  double option_liquidity = 1; ///< Multiplies option spreads (higher = less liquid).
 };
 
 class market {

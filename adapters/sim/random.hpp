@@ -52,23 +52,27 @@ inline double inv_norm_cdf(double p) noexcept {
   constexpr double p_low = 0.02425;
   if (p < p_low) {
     const double q = std::sqrt(-2 * std::log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
-           / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+           ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
   if (p > 1 - p_low) {
     const double q = std::sqrt(-2 * std::log1p(-p));
-    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
-           / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+           ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
   const double q = p - 0.5, r = q * q;
-  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
-         / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
 /// A standard normal draw addressed by a hash key (random access, no state).
-inline double normal_at(uint64_t k) noexcept { return inv_norm_cdf(to_open_unit(mix64(k))); }
+inline double normal_at(uint64_t k) noexcept {
+  return inv_norm_cdf(to_open_unit(mix64(k)));
+}
 /// A uniform (0,1) draw addressed by a hash key.
-inline double uniform_at(uint64_t k) noexcept { return to_open_unit(mix64(k ^ 0xa5a5a5a5ULL)); }
+inline double uniform_at(uint64_t k) noexcept {
+  return to_open_unit(mix64(k ^ 0xa5a5a5a5ULL));
+}
 
 /// xoshiro256** (Blackman and Vigna, 2018), seeded from one 64-bit key through
 /// splitmix64 as its authors recommend. Used for sequential per-instrument paths.

@@ -35,8 +35,8 @@ public:
   static constexpr int32_t application_id = 0x53434C47;
 
   struct options {
-    double starting_cash = 100'000;  ///< Used only when a new ledger is created.
-    bool create = true;              ///< Create the file when missing.
+    double starting_cash = 100'000; ///< Used only when a new ledger is created.
+    bool create = true;             ///< Create the file when missing.
     std::string synchronous = "FULL";
   };
 

@@ -28,7 +28,7 @@ public:
   }
   explicit operator bool() const noexcept { return code_ == 0; }
   bool ok() const noexcept { return code_ == 0; }
-  int code() const noexcept { return code_; }  ///< 0, or an SQLITE_* primary code.
+  int code() const noexcept { return code_; } ///< 0, or an SQLITE_* primary code.
   const std::string& message() const noexcept { return message_; }
 
 private:
@@ -37,8 +37,7 @@ private:
 };
 
 /// A value or a failure status.
-template <class T>
-class result {
+template <class T> class result {
 public:
   result(T value) : value_(std::move(value)) {}
   result(status failure) : status_(std::move(failure)) {}
@@ -70,9 +69,11 @@ public:
 
   statement& bind(int index, int64_t value);
   statement& bind(int index, int value) { return bind(index, int64_t{value}); }
-  statement& bind(int index, double value);  ///< NaN is stored as NULL.
+  statement& bind(int index, double value); ///< NaN is stored as NULL.
   statement& bind(int index, std::string_view value);
-  statement& bind(int index, const char* value) { return bind(index, std::string_view{value}); }
+  statement& bind(int index, const char* value) {
+    return bind(index, std::string_view{value});
+  }
   statement& bind_null(int index);
 
   /// One step. On error, error() says why.
@@ -85,7 +86,7 @@ public:
   int column_count() const;
   bool is_null(int column) const;
   int64_t column_int64(int column) const;
-  double column_double(int column) const;        ///< NULL reads as NaN.
+  double column_double(int column) const; ///< NULL reads as NaN.
   std::string column_text(int column) const;
 
   const status& error() const noexcept { return error_; }
@@ -94,20 +95,20 @@ public:
 private:
   friend class database;
   statement(sqlite3_stmt* s, sqlite3* conn, std::string path)
-    : stmt_(s), conn_(conn), path_(std::move(path)) {}
+      : stmt_(s), conn_(conn), path_(std::move(path)) {}
   void note(int rc);
 
   sqlite3_stmt* stmt_ = nullptr;
-  sqlite3* conn_ = nullptr;  // for error messages; the statement must not outlive it
+  sqlite3* conn_ = nullptr; // for error messages; the statement must not outlive it
   std::string path_;
   status error_;
 };
 
 /// Connection settings.
 struct open_options {
-  bool create = true;          ///< Create the file when missing.
+  bool create = true; ///< Create the file when missing.
   bool read_only = false;
-  bool wal = true;             ///< journal_mode=WAL (not possible read-only on a new file).
+  bool wal = true; ///< journal_mode=WAL (not possible read-only on a new file).
   /// "OFF", "NORMAL", "FULL" or "EXTRA" (anything else is refused by open()). In WAL
   /// mode NORMAL never corrupts the database but may lose the last commits on power
   /// loss; FULL syncs every commit.

@@ -19,22 +19,29 @@ timestamp at(day_number d, nanoseconds since_midnight) {
 /// Saturday holidays move to the Friday before, Sunday holidays to the Monday after.
 day_number observed(day_number d) {
   switch (weekday(d)) {
-    case 6: return d - 1;
-    case 0: return d + 1;
-    default: return d;
+  case 6:
+    return d - 1;
+  case 0:
+    return d + 1;
+  default:
+    return d;
   }
 }
 
 /// Whole-day closures that no rule predicts (national days of mourning, emergencies).
 /// Only closures of the regular session are listed.
 constexpr std::array<civil_date, 11> special_closures{{
-  {1994, 4, 27},                                              // President Nixon
-  {2001, 9, 11}, {2001, 9, 12}, {2001, 9, 13}, {2001, 9, 14}, // September 11
-  {2004, 6, 11},                                              // President Reagan
-  {2007, 1, 2},                                               // President Ford
-  {2012, 10, 29}, {2012, 10, 30},                             // Hurricane Sandy
-  {2018, 12, 5},                                              // President G. H. W. Bush
-  {2025, 1, 9},                                               // President Carter
+    {1994, 4, 27}, // President Nixon
+    {2001, 9, 11},
+    {2001, 9, 12},
+    {2001, 9, 13},
+    {2001, 9, 14}, // September 11
+    {2004, 6, 11}, // President Reagan
+    {2007, 1, 2},  // President Ford
+    {2012, 10, 29},
+    {2012, 10, 30}, // Hurricane Sandy
+    {2018, 12, 5},  // President G. H. W. Bush
+    {2025, 1, 9},   // President Carter
 }};
 
 } // namespace
@@ -46,10 +53,10 @@ constexpr std::array<civil_date, 11> special_closures{{
 day_number days_from_civil(int year, int month, int day) {
   const int y = year - (month <= 2 ? 1 : 0);
   const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;                                  // [0, 399]
-  const int mp = month > 2 ? month - 3 : month + 9;               // March = 0
-  const int doy = (153 * mp + 2) / 5 + day - 1;                   // [0, 365]
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;          // [0, 146096]
+  const int yoe = y - era * 400;                         // [0, 399]
+  const int mp = month > 2 ? month - 3 : month + 9;      // March = 0
+  const int doy = (153 * mp + 2) / 5 + day - 1;          // [0, 365]
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
   return static_cast<day_number>(era * 146097 + doe - 719468);
 }
 
@@ -132,8 +139,7 @@ local_time to_new_york(timestamp t) {
 timestamp from_new_york(day_number day, nanoseconds since_midnight) {
   const auto local = at(day, since_midnight);
   const auto as_daylight = local + hours{4};
-  if (is_new_york_dst(as_daylight))
-    return as_daylight;
+  if (is_new_york_dst(as_daylight)) return as_daylight;
   return local + hours{5};
 }
 
@@ -141,38 +147,26 @@ timestamp from_new_york(day_number day, nanoseconds since_midnight) {
 
 std::optional<std::string_view> holiday_name(day_number d) {
   const int wd = weekday(d);
-  if (wd == 0 || wd == 6)
-    return std::nullopt;
+  if (wd == 0 || wd == 6) return std::nullopt;
   const civil_date c = civil_from_days(d);
   const int y = c.year;
   // New Year's Day: a Sunday moves to Monday; a Saturday is not observed on the Friday
   // before (that Friday ends the year's accounting period, so the exchange stays open).
   {
     const day_number ny = days_from_civil(y, 1, 1);
-    if (d == ny || (weekday(ny) == 0 && d == ny + 1))
-      return "New Year's Day";
+    if (d == ny || (weekday(ny) == 0 && d == ny + 1)) return "New Year's Day";
   }
-  if (y >= 1998 && d == nth_weekday(y, 1, 1, 3))
-    return "Martin Luther King Jr. Day";
-  if (y >= 1971 && d == nth_weekday(y, 2, 1, 3))
-    return "Washington's Birthday";
-  if (d == easter_sunday(y) - 2)
-    return "Good Friday";
-  if (y >= 1971 && d == nth_weekday(y, 5, 1, -1))
-    return "Memorial Day";
-  if (y >= 2022 && d == observed(days_from_civil(y, 6, 19)))
-    return "Juneteenth";
-  if (d == observed(days_from_civil(y, 7, 4)))
-    return "Independence Day";
-  if (d == nth_weekday(y, 9, 1, 1))
-    return "Labor Day";
-  if (d == nth_weekday(y, 11, 4, 4))
-    return "Thanksgiving Day";
-  if (d == observed(days_from_civil(y, 12, 25)))
-    return "Christmas Day";
+  if (y >= 1998 && d == nth_weekday(y, 1, 1, 3)) return "Martin Luther King Jr. Day";
+  if (y >= 1971 && d == nth_weekday(y, 2, 1, 3)) return "Washington's Birthday";
+  if (d == easter_sunday(y) - 2) return "Good Friday";
+  if (y >= 1971 && d == nth_weekday(y, 5, 1, -1)) return "Memorial Day";
+  if (y >= 2022 && d == observed(days_from_civil(y, 6, 19))) return "Juneteenth";
+  if (d == observed(days_from_civil(y, 7, 4))) return "Independence Day";
+  if (d == nth_weekday(y, 9, 1, 1)) return "Labor Day";
+  if (d == nth_weekday(y, 11, 4, 4)) return "Thanksgiving Day";
+  if (d == observed(days_from_civil(y, 12, 25))) return "Christmas Day";
   for (const auto& s : special_closures)
-    if (c == s)
-      return "Special closure";
+    if (c == s) return "Special closure";
   return std::nullopt;
 }
 
@@ -186,24 +180,19 @@ bool is_trading_day(day_number d) {
 }
 
 bool is_early_close(day_number d) {
-  if (!is_trading_day(d))
-    return false;
+  if (!is_trading_day(d)) return false;
   const civil_date c = civil_from_days(d);
   const int wd = weekday(d);
   // July 3 and December 24 only when the holiday itself falls on Tuesday-Friday, i.e.
   // the eve is a Monday-Thursday; a Friday eve is the observed holiday itself.
-  if (c.month == 7 && c.day == 3 && wd >= 1 && wd <= 4)
-    return true;
-  if (c.month == 12 && c.day == 24 && wd >= 1 && wd <= 4)
-    return true;
-  if (c.month == 11 && d == nth_weekday(c.year, 11, 4, 4) + 1)
-    return true;
+  if (c.month == 7 && c.day == 3 && wd >= 1 && wd <= 4) return true;
+  if (c.month == 12 && c.day == 24 && wd >= 1 && wd <= 4) return true;
+  if (c.month == 11 && d == nth_weekday(c.year, 11, 4, 4) + 1) return true;
   return false;
 }
 
 std::optional<session_times> session(day_number d) {
-  if (!is_trading_day(d))
-    return std::nullopt;
+  if (!is_trading_day(d)) return std::nullopt;
   session_times s;
   s.early_close = is_early_close(d);
   s.open = from_new_york(d, hours{9} + minutes{30});
@@ -232,30 +221,26 @@ day_number previous_trading_day(day_number d) {
 
 timestamp next_open(timestamp t) {
   for (day_number d = to_new_york(t).day;; d = next_trading_day(d)) {
-    if (auto s = session(d); s && s->open >= t)
-      return s->open;
+    if (auto s = session(d); s && s->open >= t) return s->open;
   }
 }
 
-// -- scheduling --------------------------------------------------------------------------
+// -- scheduling
+// --------------------------------------------------------------------------
 
-timestamp next_scan(timestamp now, std::chrono::seconds interval, bool market_hours_only) {
-  if (interval <= std::chrono::seconds{0})
-    interval = std::chrono::seconds{1};
-  if (!market_hours_only)
-    return now + interval;
+timestamp next_scan(timestamp now, std::chrono::seconds interval,
+                    bool market_hours_only) {
+  if (interval <= std::chrono::seconds{0}) interval = std::chrono::seconds{1};
+  if (!market_hours_only) return now + interval;
   for (day_number d = to_new_york(now).day;; d = next_trading_day(d)) {
     auto s = session(d);
-    if (!s)
-      continue;
-    if (now < s->open)
-      return s->open;
+    if (!s) continue;
+    if (now < s->open) return s->open;
     if (now < s->close) {
       const auto step = std::chrono::duration_cast<timestamp::duration>(interval);
       const auto k = (now - s->open) / step + 1;
       const auto candidate = s->open + k * step;
-      if (candidate < s->close)
-        return candidate;
+      if (candidate < s->close) return candidate;
     }
   }
 }

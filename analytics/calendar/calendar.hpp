@@ -35,7 +35,8 @@ civil_date civil_from_days(day_number d);
 /// Day of the week, 0 = Sunday .. 6 = Saturday.
 int weekday(day_number d);
 
-/// Easter Sunday of a Gregorian year (anonymous Gregorian algorithm, Meeus/Jones/Butcher).
+/// Easter Sunday of a Gregorian year (anonymous Gregorian algorithm,
+/// Meeus/Jones/Butcher).
 day_number easter_sunday(int year);
 
 /// The n-th (1-based) given weekday of a month; n = -1 gives the last one.
@@ -54,7 +55,7 @@ std::chrono::minutes new_york_utc_offset(timestamp t);
 
 /// Wall-clock time in New York of the UTC instant `t`.
 struct local_time {
-  day_number day = 0;                 ///< Local calendar day.
+  day_number day = 0; ///< Local calendar day.
   std::chrono::nanoseconds since_midnight{0};
 };
 local_time to_new_york(timestamp t);
@@ -86,12 +87,13 @@ bool is_trading_day(day_number d);
 
 /// One regular session in UTC.
 struct session_times {
-  timestamp open;                     ///< 09:30 New York.
-  timestamp close;                    ///< 16:00 New York, or 13:00 on early-close days.
+  timestamp open;  ///< 09:30 New York.
+  timestamp close; ///< 16:00 New York, or 13:00 on early-close days.
   bool early_close = false;
 };
 
-/// The regular session of New York calendar day `d`, or nullopt when the market is closed.
+/// The regular session of New York calendar day `d`, or nullopt when the market is
+/// closed.
 std::optional<session_times> session(day_number d);
 
 /// True when `t` lies in a regular session, open inclusive, close exclusive.
@@ -105,7 +107,8 @@ timestamp next_open(timestamp t);
 day_number next_trading_day(day_number d);
 day_number previous_trading_day(day_number d);
 
-// -- scheduling --------------------------------------------------------------------------
+// -- scheduling
+// --------------------------------------------------------------------------
 
 /// When the next intraday scan should run after `now`.
 ///

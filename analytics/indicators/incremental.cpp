@@ -14,28 +14,23 @@ using detail::nan;
 namespace detail {
 
 rolling_extreme::rolling_extreme(int period, bool is_max)
-  : idx_(std::max(period, 1)), val_(std::max(period, 1)), period_(std::max(period, 1)),
-    is_max_(is_max) {
-}
+    : idx_(std::max(period, 1)), val_(std::max(period, 1)), period_(std::max(period, 1)),
+      is_max_(is_max) {}
 
 double rolling_extreme::push(long index, double value) {
   while (size_ > 0 && idx_[head_] <= index - period_) {
-    if (++head_ == period_)
-      head_ = 0;
+    if (++head_ == period_) head_ = 0;
     --size_;
   }
   while (size_ > 0) {
     int back = head_ + size_ - 1;
-    if (back >= period_)
-      back -= period_;
+    if (back >= period_) back -= period_;
     const bool dominated = is_max_ ? val_[back] <= value : val_[back] >= value;
-    if (!dominated)
-      break;
+    if (!dominated) break;
     --size_;
   }
   int pos = head_ + size_;
-  if (pos >= period_)
-    pos -= period_;
+  if (pos >= period_) pos -= period_;
   idx_[pos] = index;
   val_[pos] = value;
   ++size_;
@@ -44,15 +39,13 @@ double rolling_extreme::push(long index, double value) {
 
 } // namespace detail
 
-// -- moving averages ----------------------------------------------------------------------
+// -- moving averages
+// ----------------------------------------------------------------------
 
-sma_state::sma_state(int period)
-  : ring_(period), n_(period), period_(period) {
-}
+sma_state::sma_state(int period) : ring_(period), n_(period), period_(period) {}
 
 double sma_state::update(double x) {
-  if (period_ < 1)
-    return nan;
+  if (period_ < 1) return nan;
   const double old = ring_.push(x);
   double d, e;
   detail::two_sum(x, -old, d, e);
@@ -62,20 +55,17 @@ double sma_state::update(double x) {
 }
 
 ema_state::ema_state(int period)
-  : k_(2.0 / (period + 1.0)), one_minus_k_(1.0 - 2.0 / (period + 1.0)), n_(period),
-    period_(period) {
-}
+    : k_(2.0 / (period + 1.0)), one_minus_k_(1.0 - 2.0 / (period + 1.0)), n_(period),
+      period_(period) {}
 
 double ema_state::update(double x) {
-  if (period_ < 1)
-    return nan;
+  if (period_ < 1) return nan;
   if (count_ < period_) {
     double s, e;
     detail::two_sum(hi_, x, s, e);
     hi_ = s;
     lo_ = lo_ + e;
-    if (++count_ < period_)
-      return nan;
+    if (++count_ < period_) return nan;
     value_ = (hi_ + lo_) / n_;
     return value_;
   }
@@ -83,15 +73,14 @@ double ema_state::update(double x) {
   return value_;
 }
 
-// -- RSI ------------------------------------------------------------------------------------
+// -- RSI
+// ------------------------------------------------------------------------------------
 
 rsi_state::rsi_state(int period)
-  : a_((period - 1.0) / period), b_(1.0 / period), n_(period), period_(period) {
-}
+    : a_((period - 1.0) / period), b_(1.0 / period), n_(period), period_(period) {}
 
 double rsi_state::update(double close) {
-  if (period_ < 1)
-    return nan;
+  if (period_ < 1) return nan;
   const long t = count_++;
   if (t == 0) {
     prev_ = close;
@@ -104,8 +93,7 @@ double rsi_state::update(double close) {
   if (t <= period_) {
     gain_ = gain_ + g;
     loss_ = loss_ + l;
-    if (t < period_)
-      return nan;
+    if (t < period_) return nan;
     gain_ = gain_ / n_;
     loss_ = loss_ / n_;
     return detail::rsi_from(gain_, loss_);
@@ -115,10 +103,11 @@ double rsi_state::update(double close) {
   return detail::rsi_from(gain_, loss_);
 }
 
-// -- MACD -----------------------------------------------------------------------------------
+// -- MACD
+// -----------------------------------------------------------------------------------
 
 macd_state::macd_state(int fast, int slow, int signal)
-  : fast_(std::min(fast, slow)), slow_(std::max(fast, slow)), signal_(signal) {
+    : fast_(std::min(fast, slow)), slow_(std::max(fast, slow)), signal_(signal) {
   ok_ = fast_ >= 1 && signal_ >= 1;
   kf_ = 2.0 / (fast_ + 1.0);
   af_ = 1.0 - kf_;
@@ -130,8 +119,7 @@ macd_state::macd_state(int fast, int slow, int signal)
 
 macd_value macd_state::update(double x) {
   macd_value out{nan, nan, nan};
-  if (!ok_)
-    return out;
+  if (!ok_) return out;
   const long t = count_++;
   double m;
   if (t < slow_) {
@@ -144,8 +132,7 @@ macd_value macd_state::update(double x) {
       fh_ = s;
       fl_ = fl_ + e;
     }
-    if (t < slow_ - 1)
-      return out;
+    if (t < slow_ - 1) return out;
     fast_v_ = (fh_ + fl_) / fast_;
     slow_v_ = (sh_ + sl_) / slow_;
   } else {
@@ -160,8 +147,7 @@ macd_value macd_state::update(double x) {
     detail::two_sum(gh_, m, s, e);
     gh_ = s;
     gl_ = gl_ + e;
-    if (j < signal_ - 1)
-      return out;
+    if (j < signal_ - 1) return out;
     signal_v_ = (gh_ + gl_) / signal_;
   } else {
     signal_v_ = detail::smooth(signal_v_, ag_, kg_, m);
@@ -171,16 +157,15 @@ macd_value macd_state::update(double x) {
   return out;
 }
 
-// -- Bollinger ------------------------------------------------------------------------------
+// -- Bollinger
+// ------------------------------------------------------------------------------
 
 bollinger_state::bollinger_state(int period, double k)
-  : ring_(period), k_(k), n_(period), period_(period) {
-}
+    : ring_(period), k_(k), n_(period), period_(period) {}
 
 bollinger_value bollinger_state::update(double x) {
   bollinger_value out{nan, nan, nan};
-  if (period_ < 1)
-    return out;
+  if (period_ < 1) return out;
   const double old = ring_.push(x);
   double d1, e1, d2, e2, p, q, po, qo;
   detail::two_sum(x, -old, d1, e1);
@@ -190,21 +175,20 @@ bollinger_value bollinger_state::update(double x) {
   e2 = e2 + (q - qo);
   detail::window_step_pos(h1_, l1_, d1, e1);
   detail::window_step_pos(h2_, l2_, d2, e2);
-  if (++count_ < period_)
-    return out;
-  detail::bollinger_from(n_, 1.0 / n_, k_, h1_, l1_, h2_, l2_, out.upper, out.middle, out.lower);
+  if (++count_ < period_) return out;
+  detail::bollinger_from(n_, 1.0 / n_, k_, h1_, l1_, h2_, l2_, out.upper, out.middle,
+                         out.lower);
   return out;
 }
 
-// -- ATR / ADX ------------------------------------------------------------------------------
+// -- ATR / ADX
+// ------------------------------------------------------------------------------
 
 atr_state::atr_state(int period)
-  : a_((period - 1.0) / period), b_(1.0 / period), n_(period), period_(period) {
-}
+    : a_((period - 1.0) / period), b_(1.0 / period), n_(period), period_(period) {}
 
 double atr_state::update(double high, double low, double close) {
-  if (period_ < 1)
-    return nan;
+  if (period_ < 1) return nan;
   const long t = count_++;
   if (t == 0) {
     prev_close_ = close;
@@ -214,8 +198,7 @@ double atr_state::update(double high, double low, double close) {
   prev_close_ = close;
   if (t <= period_) {
     sum_ = sum_ + tr;
-    if (t < period_)
-      return nan;
+    if (t < period_) return nan;
     value_ = sum_ / n_;
     return value_;
   }
@@ -223,12 +206,10 @@ double atr_state::update(double high, double low, double close) {
   return value_;
 }
 
-adx_state::adx_state(int period) : n_(period), period_(period) {
-}
+adx_state::adx_state(int period) : n_(period), period_(period) {}
 
 double adx_state::update(double high, double low, double close) {
-  if (period_ < 2)
-    return nan;
+  if (period_ < 2) return nan;
   const long t = count_++;
   if (t == 0) {
     ph_ = high;
@@ -268,19 +249,17 @@ double adx_state::update(double high, double low, double close) {
     }
   }
   if (t < 2L * period_) { // bars n .. 2n-1: the first ADX is the mean of n DX values
-    if (valid)
-      sum_dx_ = sum_dx_ + dx;
-    if (t < 2L * period_ - 1)
-      return nan;
+    if (valid) sum_dx_ = sum_dx_ + dx;
+    if (t < 2L * period_ - 1) return nan;
     adx_ = sum_dx_ / n_;
     return adx_;
   }
-  if (valid)
-    adx_ = (adx_ * (n_ - 1.0) + dx) / n_;
+  if (valid) adx_ = (adx_ * (n_ - 1.0) + dx) / n_;
   return adx_;
 }
 
-// -- volume, range and volatility -----------------------------------------------------------
+// -- volume, range and volatility
+// -----------------------------------------------------------
 
 double obv_state::update(double close, double volume) {
   if (!started_) {
@@ -298,41 +277,35 @@ double obv_state::update(double close, double volume) {
 }
 
 stoch_state::stoch_state(int k_period, int k_slow, int d_period)
-  : hh_(k_period, true), ll_(k_period, false), slow_k_(k_slow), d_(d_period),
-    k_period_(k_period) {
+    : hh_(k_period, true), ll_(k_period, false), slow_k_(k_slow), d_(d_period),
+      k_period_(k_period) {
   ok_ = k_period >= 1 && k_slow >= 1 && d_period >= 1;
 }
 
 stoch_value stoch_state::update(double high, double low, double close) {
   stoch_value out{nan, nan};
-  if (!ok_)
-    return out;
+  if (!ok_) return out;
   const long t = count_++;
   const double hh = hh_.push(t, high);
   const double ll = ll_.push(t, low);
-  if (t < k_period_ - 1)
-    return out;
+  if (t < k_period_ - 1) return out;
   // A flat window (highest high == lowest low) is undefined in the definition; we answer
   // the neutral 50 rather than a value that would read as overbought or oversold.
   const double fast_k = hh == ll ? 50.0 : 100.0 * (close - ll) / (hh - ll);
   out.k = slow_k_.update(fast_k);
-  if (!std::isnan(out.k))
-    out.d = d_.update(out.k);
+  if (!std::isnan(out.k)) out.d = d_.update(out.k);
   return out;
 }
 
 relative_volume_state::relative_volume_state(int period)
-  : ring_(period), n_(period), period_(period) {
-}
+    : ring_(period), n_(period), period_(period) {}
 
 double relative_volume_state::update(double volume) {
-  if (period_ < 1)
-    return nan;
+  if (period_ < 1) return nan;
   double out = nan;
   if (count_ >= period_) {
     const double mean = (hi_ + lo_) / n_;
-    if (mean > 0.0)
-      out = volume / mean;
+    if (mean > 0.0) out = volume / mean;
   }
   const double old = ring_.push(volume);
   double d, e;
@@ -343,39 +316,31 @@ double relative_volume_state::update(double volume) {
 }
 
 dist_from_high_state::dist_from_high_state(int period)
-  : ext_(period, true), period_(period) {
-}
+    : ext_(period, true), period_(period) {}
 
 double dist_from_high_state::update(double high, double close) {
-  if (period_ < 1)
-    return nan;
+  if (period_ < 1) return nan;
   const long t = count_++;
   const double hh = ext_.push(t, high);
-  if (t < period_ - 1 || !(hh > 0.0))
-    return nan;
+  if (t < period_ - 1 || !(hh > 0.0)) return nan;
   return close / hh - 1.0;
 }
 
 dist_from_low_state::dist_from_low_state(int period)
-  : ext_(period, false), period_(period) {
-}
+    : ext_(period, false), period_(period) {}
 
 double dist_from_low_state::update(double low, double close) {
-  if (period_ < 1)
-    return nan;
+  if (period_ < 1) return nan;
   const long t = count_++;
   const double ll = ext_.push(t, low);
-  if (t < period_ - 1 || !(ll > 0.0))
-    return nan;
+  if (t < period_ - 1 || !(ll > 0.0)) return nan;
   return close / ll - 1.0;
 }
 
-hist_vol_state::hist_vol_state(int period) : ring_(period), n_(period), period_(period) {
-}
+hist_vol_state::hist_vol_state(int period) : ring_(period), n_(period), period_(period) {}
 
 double hist_vol_state::update(double close) {
-  if (period_ < 2)
-    return nan;
+  if (period_ < 2) return nan;
   const long t = count_++;
   if (t == 0) {
     prev_ = close;
@@ -391,19 +356,17 @@ double hist_vol_state::update(double close) {
   detail::two_sum(p, -po, d2, e2);
   detail::window_step_any(h1_, l1_, d1, e1);
   detail::window_step_any(h2_, l2_, d2, e2 + (q - qo));
-  if (t < period_)
-    return nan;
+  if (t < period_) return nan;
   const double dm = detail::dd_moment(n_, h2_, l2_, h1_, l1_, h1_, l1_);
   const double var = (dm > 0.0 ? dm : 0.0) / (n_ * (n_ - 1.0));
   return std::sqrt(var) * std::sqrt(252.0);
 }
 
-beta_state::beta_state(int period) : rx_(period), ry_(period), n_(period), period_(period) {
-}
+beta_state::beta_state(int period)
+    : rx_(period), ry_(period), n_(period), period_(period) {}
 
 double beta_state::update(double close, double index_close) {
-  if (period_ < 2)
-    return nan;
+  if (period_ < 2) return nan;
   const long t = count_++;
   if (t == 0) {
     px_ = close;
@@ -428,10 +391,11 @@ double beta_state::update(double close, double index_close) {
   slide(sy_, y, 1.0, yo, 1.0);
   slide(sxy_, x, y, xo, yo);
   slide(syy_, y, y, yo, yo);
-  if (t < period_)
-    return nan;
-  const double cov = detail::dd_moment(n_, sxy_[0], sxy_[1], sx_[0], sx_[1], sy_[0], sy_[1]);
-  const double var = detail::dd_moment(n_, syy_[0], syy_[1], sy_[0], sy_[1], sy_[0], sy_[1]);
+  if (t < period_) return nan;
+  const double cov =
+      detail::dd_moment(n_, sxy_[0], sxy_[1], sx_[0], sx_[1], sy_[0], sy_[1]);
+  const double var =
+      detail::dd_moment(n_, syy_[0], syy_[1], sy_[0], sy_[1], sy_[0], sy_[1]);
   return var > 0.0 ? cov / var : nan;
 }
 

@@ -1,10 +1,10 @@
-// Technical indicators, incremental form: one object per (symbol, indicator), updated with
-// one new bar at a time in O(1) time (rolling max/min: amortised O(1)) and fixed memory
-// (a ring buffer of `period` values where the definition needs the window), for the live
-// path. Each update returns the indicator's value at that bar, NaN while it is not yet
-// defined, and gives bit-identical numbers to the batch form in indicators.hpp (both run
-// the same step kernels). An object built with an invalid period (< 1, or < 2 where noted
-// in indicators.hpp) answers NaN forever. Pure C++, no CAF.
+// Technical indicators, incremental form: one object per (symbol, indicator), updated
+// with one new bar at a time in O(1) time (rolling max/min: amortised O(1)) and fixed
+// memory (a ring buffer of `period` values where the definition needs the window), for
+// the live path. Each update returns the indicator's value at that bar, NaN while it is
+// not yet defined, and gives bit-identical numbers to the batch form in indicators.hpp
+// (both run the same step kernels). An object built with an invalid period (< 1, or < 2
+// where noted in indicators.hpp) answers NaN forever. Pure C++, no CAF.
 #pragma once
 
 #include <cstddef>
@@ -168,7 +168,8 @@ struct stoch_value {
   double k, d;
 };
 
-/// Slow stochastic oscillator: fast %K(k_period), slow %K = SMA(k_slow), %D = SMA(d_period).
+/// Slow stochastic oscillator: fast %K(k_period), slow %K = SMA(k_slow), %D =
+/// SMA(d_period).
 class stoch_state {
 public:
   stoch_state(int k_period = 14, int k_slow = 3, int d_period = 3);

@@ -33,8 +33,8 @@ void fill_nan(series& x) {
 
 /// Exact split of x[t] - x[t - n] (x[t - n] = 0 before the window is full) for t in
 /// [t0, t0 + m): the per-bar half of the window-sum kernel, vectorisable.
-void window_diffs(const double* x, std::size_t t0, std::size_t m, std::size_t n, double* d,
-                  double* e) {
+void window_diffs(const double* x, std::size_t t0, std::size_t m, std::size_t n,
+                  double* d, double* e) {
   std::size_t j = 0;
   for (; j < m && t0 + j < n; ++j)
     detail::two_sum(x[t0 + j], -0.0, d[j], e[j]);
@@ -44,13 +44,13 @@ void window_diffs(const double* x, std::size_t t0, std::size_t m, std::size_t n,
 
 } // namespace
 
-// -- moving averages ----------------------------------------------------------------------
+// -- moving averages
+// ----------------------------------------------------------------------
 
 void sma_into(const series& x, int period, series& out) {
   const std::size_t size = x.size();
   out.resize(size);
-  if (period < 1)
-    return fill_nan(out);
+  if (period < 1) return fill_nan(out);
   const std::size_t n = static_cast<std::size_t>(period);
   const double inv_n = 1.0 / period;
   double hi = 0.0, lo = 0.0;
@@ -77,8 +77,7 @@ series sma(const series& x, int period) {
 void ema_into(const series& x, int period, series& out) {
   const std::size_t size = x.size();
   out.resize(size);
-  if (period < 1 || size < static_cast<std::size_t>(period))
-    return fill_nan(out);
+  if (period < 1 || size < static_cast<std::size_t>(period)) return fill_nan(out);
   const std::size_t n = static_cast<std::size_t>(period);
   std::fill_n(out.begin(), n - 1, nan);
   const double k = 2.0 / (period + 1.0);
@@ -104,13 +103,13 @@ series ema(const series& x, int period) {
   return out;
 }
 
-// -- RSI ------------------------------------------------------------------------------------
+// -- RSI
+// ------------------------------------------------------------------------------------
 
 void rsi_into(const series& close, int period, series& out) {
   const std::size_t size = close.size();
   out.resize(size);
-  if (period < 1 || size <= static_cast<std::size_t>(period))
-    return fill_nan(out);
+  if (period < 1 || size <= static_cast<std::size_t>(period)) return fill_nan(out);
   const std::size_t n = static_cast<std::size_t>(period);
   std::fill_n(out.begin(), n, nan);
   const double a = (period - 1.0) / period, b = 1.0 / period, nd = period;
@@ -150,15 +149,15 @@ series rsi(const series& close, int period) {
   return out;
 }
 
-// -- MACD -----------------------------------------------------------------------------------
+// -- MACD
+// -----------------------------------------------------------------------------------
 
 void macd_into(const series& close, int fast, int slow, int signal, macd_result& r) {
   const std::size_t size = close.size();
   r.macd.resize(size);
   r.signal.resize(size);
   r.hist.resize(size);
-  if (fast > slow)
-    std::swap(fast, slow);
+  if (fast > slow) std::swap(fast, slow);
   if (fast < 1 || signal < 1 || size < static_cast<std::size_t>(slow)) {
     fill_nan(r.macd);
     fill_nan(r.signal);
@@ -168,7 +167,7 @@ void macd_into(const series& close, int fast, int slow, int signal, macd_result&
   const double ks = 2.0 / (slow + 1.0), as = 1.0 - ks;
   const double kg = 2.0 / (signal + 1.0), ag = 1.0 - kg;
   const double* x = close.data();
-  const std::size_t s0 = static_cast<std::size_t>(slow) - 1; // first MACD value
+  const std::size_t s0 = static_cast<std::size_t>(slow) - 1;        // first MACD value
   const std::size_t g0 = s0 + static_cast<std::size_t>(signal) - 1; // first signal value
   // Seeds: the slow EMA over x[0 .. slow-1], the fast one over the last `fast` values of
   // that same window, so both EMAs (and the MACD line) start at index slow-1.
@@ -228,7 +227,8 @@ macd_result macd(const series& close, int fast, int slow, int signal) {
   return r;
 }
 
-// -- Bollinger ------------------------------------------------------------------------------
+// -- Bollinger
+// ------------------------------------------------------------------------------
 
 void bollinger_into(const series& close, int period, double k, bollinger_result& r) {
   const std::size_t size = close.size();
@@ -257,8 +257,7 @@ void bollinger_into(const series& close, int period, double k, bollinger_result&
     std::size_t j = 0;
     for (; j < m; ++j) {
       const std::size_t t = t0 + j;
-      if (t >= n)
-        break;
+      if (t >= n) break;
       double p, q, e;
       detail::two_sum(x[t], -0.0, dd[2 * j], ee[2 * j]);
       detail::two_prod(x[t], x[t], p, q);
@@ -289,8 +288,8 @@ void bollinger_into(const series& close, int period, double k, bollinger_result&
     for (j = 0; j < first; ++j)
       ou[t0 + j] = om[t0 + j] = ol[t0 + j] = nan;
     for (j = first; j < m; ++j)
-      detail::bollinger_from(nd, inv_n, k, hh[2 * j], ll[2 * j], hh[2 * j + 1], ll[2 * j + 1],
-                             ou[t0 + j], om[t0 + j], ol[t0 + j]);
+      detail::bollinger_from(nd, inv_n, k, hh[2 * j], ll[2 * j], hh[2 * j + 1],
+                             ll[2 * j + 1], ou[t0 + j], om[t0 + j], ol[t0 + j]);
   }
 }
 
@@ -300,7 +299,8 @@ bollinger_result bollinger(const series& close, int period, double k) {
   return r;
 }
 
-// -- ATR / ADX ------------------------------------------------------------------------------
+// -- ATR / ADX
+// ------------------------------------------------------------------------------
 
 void atr_into(const series& high, const series& low, const series& close, int period,
               series& out) {
@@ -339,33 +339,31 @@ series atr(const series& high, const series& low, const series& close, int perio
 series adx(const series& high, const series& low, const series& close, int period) {
   const std::size_t size = close.size();
   series out = nans(size);
-  if (high.size() != size || low.size() != size)
-    return out;
+  if (high.size() != size || low.size() != size) return out;
   adx_state st(period);
   for (std::size_t t = 0; t < size; ++t)
     out[t] = st.update(high[t], low[t], close[t]);
   return out;
 }
 
-// -- volume, range, volatility --------------------------------------------------------------
+// -- volume, range, volatility
+// --------------------------------------------------------------
 
 series obv(const series& close, const series& volume) {
   const std::size_t size = close.size();
   series out = nans(size);
-  if (volume.size() != size)
-    return out;
+  if (volume.size() != size) return out;
   obv_state st;
   for (std::size_t t = 0; t < size; ++t)
     out[t] = st.update(close[t], volume[t]);
   return out;
 }
 
-stoch_result stoch(const series& high, const series& low, const series& close, int k_period,
-                   int k_slow, int d_period) {
+stoch_result stoch(const series& high, const series& low, const series& close,
+                   int k_period, int k_slow, int d_period) {
   const std::size_t size = close.size();
   stoch_result r{nans(size), nans(size)};
-  if (high.size() != size || low.size() != size)
-    return r;
+  if (high.size() != size || low.size() != size) return r;
   stoch_state st(k_period, k_slow, d_period);
   for (std::size_t t = 0; t < size; ++t) {
     const stoch_value v = st.update(high[t], low[t], close[t]);
@@ -386,8 +384,7 @@ series relative_volume(const series& volume, int period) {
 series dist_from_high(const series& high, const series& close, int period) {
   const std::size_t size = close.size();
   series out = nans(size);
-  if (high.size() != size)
-    return out;
+  if (high.size() != size) return out;
   dist_from_high_state st(period);
   for (std::size_t t = 0; t < size; ++t)
     out[t] = st.update(high[t], close[t]);
@@ -397,8 +394,7 @@ series dist_from_high(const series& high, const series& close, int period) {
 series dist_from_low(const series& low, const series& close, int period) {
   const std::size_t size = close.size();
   series out = nans(size);
-  if (low.size() != size)
-    return out;
+  if (low.size() != size) return out;
   dist_from_low_state st(period);
   for (std::size_t t = 0; t < size; ++t)
     out[t] = st.update(low[t], close[t]);
@@ -416,8 +412,7 @@ series hist_vol(const series& close, int period) {
 series beta(const series& close, const series& index_close, int period) {
   const std::size_t size = close.size();
   series out = nans(size);
-  if (index_close.size() != size)
-    return out;
+  if (index_close.size() != size) return out;
   beta_state st(period);
   for (std::size_t t = 0; t < size; ++t)
     out[t] = st.update(close[t], index_close[t]);

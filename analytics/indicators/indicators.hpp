@@ -8,8 +8,8 @@
 //
 // Common rules: an invalid period (< 1; < 2 for adx, hist_vol, beta) gives an all-NaN
 // result; inputs of different lengths give an all-NaN result as long as the first input.
-// NaN inputs propagate. Window sums (SMA, Bollinger, relative volume, volatility, beta) are
-// compensated (error-free transformations), so they do not drift on long series.
+// NaN inputs propagate. Window sums (SMA, Bollinger, relative volume, volatility, beta)
+// are compensated (error-free transformations), so they do not drift on long series.
 #pragma once
 
 #include <cstddef>
@@ -19,16 +19,18 @@ namespace sc::ind {
 
 using series = std::vector<double>;
 
-/// Simple moving average: mean of the last `period` values; first value at index period-1.
+/// Simple moving average: mean of the last `period` values; first value at index
+/// period-1.
 series sma(const series& x, int period);
-/// Exponential moving average, k = 2/(period+1), seeded with the SMA of the first `period`
-/// values (first value at index period-1), then ema = ema_prev (1-k) + k x (the standard
-/// definition; the same as ema_prev + k (x - ema_prev) up to rounding).
+/// Exponential moving average, k = 2/(period+1), seeded with the SMA of the first
+/// `period` values (first value at index period-1), then ema = ema_prev (1-k) + k x (the
+/// standard definition; the same as ema_prev + k (x - ema_prev) up to rounding).
 series ema(const series& x, int period);
-/// Wilder's RSI: gains/losses of close-to-close changes; the first averages are the simple
-/// means of the first `period` changes (first RSI at index period), then Wilder smoothing
-/// avg = (avg_prev (n-1) + x) / n. RSI = 100 - 100/(1 + avg_gain/avg_loss) (100 when the
-/// average loss is 0; 50 when both are 0, which the definition leaves undefined).
+/// Wilder's RSI: gains/losses of close-to-close changes; the first averages are the
+/// simple means of the first `period` changes (first RSI at index period), then Wilder
+/// smoothing avg = (avg_prev (n-1) + x) / n. RSI = 100 - 100/(1 + avg_gain/avg_loss) (100
+/// when the average loss is 0; 50 when both are 0, which the definition leaves
+/// undefined).
 series rsi(const series& close, int period = 14);
 
 struct macd_result {
@@ -37,10 +39,10 @@ struct macd_result {
 /// MACD as in the standard reference definition: both EMAs are aligned on the slow one's
 /// lookback, i.e. the slow EMA is seeded with the SMA of x[0 .. slow-1] and the fast EMA
 /// with the SMA of the last `fast` values of that same window, x[slow-fast .. slow-1], so
-/// the MACD line (fast - slow) starts at index slow-1 (25 for 12/26/9) rather than the fast
-/// EMA starting on its own at fast-1. signal = EMA(signal) of the MACD line seeded with the
-/// SMA of its first `signal` values, first at index slow+signal-2 (33); hist = macd - signal
-/// from that index. fast > slow are swapped.
+/// the MACD line (fast - slow) starts at index slow-1 (25 for 12/26/9) rather than the
+/// fast EMA starting on its own at fast-1. signal = EMA(signal) of the MACD line seeded
+/// with the SMA of its first `signal` values, first at index slow+signal-2 (33); hist =
+/// macd - signal from that index. fast > slow are swapped.
 macd_result macd(const series& close, int fast = 12, int slow = 26, int signal = 9);
 
 struct bollinger_result {
@@ -54,12 +56,13 @@ bollinger_result bollinger(const series& close, int period = 20, double k = 2.0)
 /// Wilder's average true range. TR(t) = max(h-l, |h-c(t-1)|, |l-c(t-1)|) from bar 1; the
 /// first ATR, at index period, is the mean of TR(1..period); then Wilder smoothing.
 series atr(const series& high, const series& low, const series& close, int period = 14);
-/// Wilder's ADX with the standard reference seeding: +DM/-DM (the larger positive move wins,
-/// ties give none) and TR from bar 1; the smoothed sums start as the plain sums over bars
-/// 1..n-1 and from bar n follow S = S - S/n + x; DI = 100 DM/TR, DX = 100 |DI+ - DI-| /
-/// (DI+ + DI-) from bar n; the first ADX (index 2n-1) is the mean of the n DX of bars
-/// n..2n-1, then ADX = (ADX_prev (n-1) + DX) / n. A bar whose DX is undefined (TR or
-/// DI+ + DI- zero) contributes nothing (not counted in the sum, ADX unchanged). period >= 2.
+/// Wilder's ADX with the standard reference seeding: +DM/-DM (the larger positive move
+/// wins, ties give none) and TR from bar 1; the smoothed sums start as the plain sums
+/// over bars 1..n-1 and from bar n follow S = S - S/n + x; DI = 100 DM/TR, DX = 100 |DI+
+/// - DI-| / (DI+ + DI-) from bar n; the first ADX (index 2n-1) is the mean of the n DX of
+/// bars n..2n-1, then ADX = (ADX_prev (n-1) + DX) / n. A bar whose DX is undefined (TR or
+/// DI+ + DI- zero) contributes nothing (not counted in the sum, ADX unchanged). period
+/// >= 2.
 series adx(const series& high, const series& low, const series& close, int period = 14);
 /// On-balance volume: starts at the first bar's volume, then adds the volume on an up
 /// close, subtracts it on a down close, keeps it on an unchanged close.
@@ -68,17 +71,18 @@ series obv(const series& close, const series& volume);
 struct stoch_result {
   series k, d;
 };
-/// Slow stochastic oscillator (Lane): fast %K = 100 (close - lowest low) / (highest high -
-/// lowest low) over k_period bars (from index k_period-1; 50 when the window is flat);
+/// Slow stochastic oscillator (Lane): fast %K = 100 (close - lowest low) / (highest high
+/// - lowest low) over k_period bars (from index k_period-1; 50 when the window is flat);
 /// k = slow %K = SMA(k_slow) of fast %K (from k_period+k_slow-2), d = %D = SMA(d_period)
 /// of slow %K (from k_period+k_slow+d_period-3).
 stoch_result stoch(const series& high, const series& low, const series& close,
                    int k_period = 14, int k_slow = 3, int d_period = 3);
 
-// -- the same, into caller-owned outputs ----------------------------------------------------
-// Identical results; the outputs are resized (not reallocated when already large enough), so
-// a caller that keeps them pays neither allocation nor first-touch page faults per call,
-// which on long series costs more than the indicator itself.
+// -- the same, into caller-owned outputs
+// ---------------------------------------------------- Identical results; the outputs are
+// resized (not reallocated when already large enough), so a caller that keeps them pays
+// neither allocation nor first-touch page faults per call, which on long series costs
+// more than the indicator itself.
 
 void sma_into(const series& x, int period, series& out);
 void ema_into(const series& x, int period, series& out);

@@ -18,12 +18,13 @@ constexpr double pi = 3.14159265358979323846;
 constexpr int fallback_steps = 1001;
 
 bool valid(const bsm_inputs& c) {
-  return c.spot > 0 && c.strike > 0 && c.years >= 0 && c.vol >= 0 && std::isfinite(c.spot) &&
-         std::isfinite(c.strike) && std::isfinite(c.years) && std::isfinite(c.vol) &&
-         std::isfinite(c.rate) && std::isfinite(c.dividend_yield);
+  return c.spot > 0 && c.strike > 0 && c.years >= 0 && c.vol >= 0 &&
+         std::isfinite(c.spot) && std::isfinite(c.strike) && std::isfinite(c.years) &&
+         std::isfinite(c.vol) && std::isfinite(c.rate) && std::isfinite(c.dividend_yield);
 }
 
-// -- bivariate normal CDF ----------------------------------------------------------------
+// -- bivariate normal CDF
+// ----------------------------------------------------------------
 
 /// Gauss-Legendre nodes and weights on [-1, 1], computed once by Newton's method on the
 /// Legendre polynomial.
@@ -56,7 +57,8 @@ struct gauss_legendre {
 namespace detail {
 
 /// P(X <= a, Y <= b) for standard normals with correlation rho, |rho| <= 0.9:
-///   N(a) N(b) + 1/(2 pi) * integral_0^{asin rho} exp(-(a^2 + b^2 - 2ab sin t) / (2 cos^2 t)) dt
+///   N(a) N(b) + 1/(2 pi) * integral_0^{asin rho} exp(-(a^2 + b^2 - 2ab sin t) / (2 cos^2
+///   t)) dt
 /// (the integrand is smooth there; Bjerksund-Stensland only needs rho = +-0.786). The
 /// error is absolute (a few 1e-16), not relative: for rho < 0 the two parts cancel.
 double bivariate_normal_cdf(double a, double b, double rho) {
@@ -78,13 +80,14 @@ namespace {
 
 using detail::bivariate_normal_cdf;
 
-// -- Bjerksund-Stensland 2002 ------------------------------------------------------------
+// -- Bjerksund-Stensland 2002
+// ------------------------------------------------------------
 //
 // Notation of the paper: cost of carry b = r - q, t1 = (sqrt 5 - 1) T / 2, trigger prices
 // I2 = X(T) on [0, t1] and I1 = X(t1) on [t1, T] with
-//   X(tau) = B0 + (Binf - B0) (1 - exp h(tau)),  h(tau) = -(b tau + 2 sigma sqrt tau) K^2 / ((Binf - B0) B0),
-//   Binf = beta / (beta - 1) K,  B0 = max(K, r / (r - b) K),
-//   beta = 1/2 - b / sigma^2 + sqrt((b / sigma^2 - 1/2)^2 + 2 r / sigma^2).
+//   X(tau) = B0 + (Binf - B0) (1 - exp h(tau)),  h(tau) = -(b tau + 2 sigma sqrt tau) K^2
+//   / ((Binf - B0) B0), Binf = beta / (beta - 1) K,  B0 = max(K, r / (r - b) K), beta =
+//   1/2 - b / sigma^2 + sqrt((b / sigma^2 - 1/2)^2 + 2 r / sigma^2).
 // The price is the exact value of the feasible (not optimal) strategy "exercise when S
 // reaches I2 before t1 or I1 after t1", a lower bound of the American value.
 
@@ -105,7 +108,8 @@ double log_norm_cdf(double x) {
   if (x > -30) return std::log(norm_cdf(x));
   const double z = 1 / (x * x);
   const double series =
-    1 + z * (-1 + z * (3 + z * (-15 + z * (105 + z * (-945 + z * (10395 - z * 135135))))));
+      1 +
+      z * (-1 + z * (3 + z * (-15 + z * (105 + z * (-945 + z * (10395 - z * 135135))))));
   return -0.5 * x * x - std::log(-x) - 0.5 * std::log(2 * pi) + std::log(series);
 }
 
@@ -119,20 +123,24 @@ double phi_term(double s, double t, double g, double h, double i, double log_sca
   const double lr = kappa * log_is;
   const double pre = lambda + g * std::log(s) + log_scale;
   // The reflected term through logs: (I/S)^kappa can overflow while N(.) underflows.
-  return std::exp(pre + log_norm_cdf(d)) - std::exp(pre + lr + log_norm_cdf(d - 2 * log_is / sq));
+  return std::exp(pre + log_norm_cdf(d)) -
+         std::exp(pre + lr + log_norm_cdf(d - 2 * log_is / sq));
 }
 
 /// psi(S, T, gamma, H, I2, I1, t1) multiplied by exp(log_scale): barrier I2 on [0, t1],
 /// I1 on [t1, T], S_T <= H; the reflections of the path give four bivariate terms,
 ///   e^{lambda} S^gamma [M(-e1, -f1, rho) - (I2/S)^kappa M(-e2, -f2, rho)
-///                       - (I1/S)^kappa M(-e3, -f3, -rho) + (I1/I2)^kappa M(-e4, -f4, -rho)],
-///   e1 = (ln(S/I1) + mu t1) / (sigma sqrt t1),  e2 = (ln(I2^2/(S I1)) + mu t1) / (sigma sqrt t1),
-///   e3 = (ln(S/I1) - mu t1) / (sigma sqrt t1),  e4 = (ln(I2^2/(S I1)) - mu t1) / (sigma sqrt t1),
-///   f1 = (ln(S/H) + mu T) / (sigma sqrt T),     f2 = (ln(I2^2/(S H)) + mu T) / (sigma sqrt T),
-///   f3 = (ln(I1^2/(S H)) + mu T) / (sigma sqrt T), f4 = (ln(S I1^2/(H I2^2)) + mu T) / (sigma sqrt T),
-///   mu = b + (gamma - 1/2) sigma^2, rho = sqrt(t1 / T).
-/// `amplification` collects the largest factor (as a log) that multiplies a bivariate CDF:
-/// the CDF's error is absolute, so the term's error is that factor times about 1e-16.
+///                       - (I1/S)^kappa M(-e3, -f3, -rho) + (I1/I2)^kappa M(-e4, -f4,
+///                       -rho)],
+///   e1 = (ln(S/I1) + mu t1) / (sigma sqrt t1),  e2 = (ln(I2^2/(S I1)) + mu t1) / (sigma
+///   sqrt t1), e3 = (ln(S/I1) - mu t1) / (sigma sqrt t1),  e4 = (ln(I2^2/(S I1)) - mu t1)
+///   / (sigma sqrt t1), f1 = (ln(S/H) + mu T) / (sigma sqrt T),     f2 = (ln(I2^2/(S H))
+///   + mu T) / (sigma sqrt T), f3 = (ln(I1^2/(S H)) + mu T) / (sigma sqrt T), f4 = (ln(S
+///   I1^2/(H I2^2)) + mu T) / (sigma sqrt T), mu = b + (gamma - 1/2) sigma^2, rho =
+///   sqrt(t1 / T).
+/// `amplification` collects the largest factor (as a log) that multiplies a bivariate
+/// CDF: the CDF's error is absolute, so the term's error is that factor times about
+/// 1e-16.
 double psi_term(double s, double t, double g, double h, double i2, double i1, double t1,
                 double log_scale, const bs_params& p, double& amplification) {
   const double v2 = p.sigma * p.sigma;
@@ -167,7 +175,8 @@ double bs2002_call(double s, double k, double t, double r, double q, double sigm
   // Without a dividend yield and with r >= 0 a call is never exercised early.
   if (q <= 0 && r >= 0) return bsm_price(euro);
   const double v2 = sigma * sigma;
-  const double beta = (0.5 - b / v2) + std::sqrt((b / v2 - 0.5) * (b / v2 - 0.5) + 2 * r / v2);
+  const double beta =
+      (0.5 - b / v2) + std::sqrt((b / v2 - 0.5) * (b / v2 - 0.5) + 2 * r / v2);
   // beta > 1 holds whenever q > 0; with q <= 0 and r < 0 it may not (no finite perpetual
   // boundary), and the method does not apply.
   if (!(beta > 1) || !std::isfinite(beta)) return nan;
@@ -195,7 +204,8 @@ double bs2002_call(double s, double k, double t, double r, double q, double sigm
   const double lk = std::log(k);
   const bs_params p{r, b, sigma};
   double amp = -std::numeric_limits<double>::infinity();
-  const double c = std::exp(la2 + beta * std::log(s)) - phi_term(s, t1, beta, i2, i2, la2, p) +
+  const double c = std::exp(la2 + beta * std::log(s)) -
+                   phi_term(s, t1, beta, i2, i2, la2, p) +
                    phi_term(s, t1, 1, i2, i2, 0, p) - phi_term(s, t1, 1, i1, i2, 0, p) -
                    phi_term(s, t1, 0, i2, i2, lk, p) + phi_term(s, t1, 0, i1, i2, lk, p) +
                    phi_term(s, t1, beta, i1, i2, la1, p) -
@@ -215,14 +225,15 @@ double bs2002_call(double s, double k, double t, double r, double q, double sigm
 }
 
 /// Value with no randomness left (vol == 0 or years == 0): the path is deterministic, so
-/// the holder picks the best exercise date on it. The discounted payoff of exercising at t,
-/// theta (S e^{-qt} - K e^{-rt}), has at most one critical point, where
-/// e^{(r-q)t} = r K / (q S); the best of t = 0, t = T and that point is the exact optimum.
-/// A European holder gets the t = T value.
+/// the holder picks the best exercise date on it. The discounted payoff of exercising at
+/// t, theta (S e^{-qt} - K e^{-rt}), has at most one critical point, where e^{(r-q)t} = r
+/// K / (q S); the best of t = 0, t = T and that point is the exact optimum. A European
+/// holder gets the t = T value.
 double zero_vol_value(const bsm_inputs& c, exercise_style style) {
   const double theta = c.type == option_type::call ? 1.0 : -1.0;
   const auto payoff = [&](double t) {
-    return theta * (c.spot * std::exp(-c.dividend_yield * t) - c.strike * std::exp(-c.rate * t));
+    return theta *
+           (c.spot * std::exp(-c.dividend_yield * t) - c.strike * std::exp(-c.rate * t));
   };
   double best = std::max(payoff(c.years), 0.0);
   if (style == exercise_style::european) return best;
@@ -239,16 +250,18 @@ double bjerksund_stensland_price(const bsm_inputs& c) {
   if (!valid(c)) return nan;
   if (c.years == 0 || c.vol == 0) return zero_vol_value(c, exercise_style::american);
   // Put-call transformation: P(S, K, T, r, q) = C(K, S, T, q, r).
-  const double v = c.type == option_type::call
-                     ? bs2002_call(c.spot, c.strike, c.years, c.rate, c.dividend_yield, c.vol)
-                     : bs2002_call(c.strike, c.spot, c.years, c.dividend_yield, c.rate, c.vol);
+  const double v =
+      c.type == option_type::call
+          ? bs2002_call(c.spot, c.strike, c.years, c.rate, c.dividend_yield, c.vol)
+          : bs2002_call(c.strike, c.spot, c.years, c.dividend_yield, c.rate, c.vol);
   if (std::isfinite(v)) return v;
-  // Outside the closed form's reach (very small vol, a trigger rule that breaks down, or a
-  // call with r < 0 and q <= 0):
-  // the tree, whose error at this step count is far below the method's own.
-  const double exercise = c.type == option_type::call ? c.spot - c.strike : c.strike - c.spot;
-  return std::max({binomial_price(c, fallback_steps, exercise_style::american), bsm_price(c),
-                   exercise});
+  // Outside the closed form's reach (very small vol, a trigger rule that breaks down, or
+  // a call with r < 0 and q <= 0): the tree, whose error at this step count is far below
+  // the method's own.
+  const double exercise =
+      c.type == option_type::call ? c.spot - c.strike : c.strike - c.spot;
+  return std::max({binomial_price(c, fallback_steps, exercise_style::american),
+                   bsm_price(c), exercise});
 }
 
 double binomial_price(const bsm_inputs& c, int steps, exercise_style style) {
@@ -290,7 +303,8 @@ double binomial_price(const bsm_inputs& c, int steps, exercise_style style) {
   std::vector<double> v(n + 1);
   const double ratio = u / d;
   double st = c.spot * std::pow(d, n);
-  for (int j = 0; j <= n; ++j, st *= ratio) v[j] = std::max(theta * (st - c.strike), 0.0);
+  for (int j = 0; j <= n; ++j, st *= ratio)
+    v[j] = std::max(theta * (st - c.strike), 0.0);
   for (int i = n - 1; i >= 0; --i) {
     double node = c.spot * std::pow(d, i);
     for (int j = 0; j <= i; ++j, node *= ratio) {
@@ -304,7 +318,8 @@ double binomial_price(const bsm_inputs& c, int steps, exercise_style style) {
 greeks american_greeks(const bsm_inputs& c) {
   greeks g;
   if (!valid(c)) {
-    g.price = g.delta = g.gamma = g.vega = g.theta = g.rho = g.vanna = g.volga = g.charm = nan;
+    g.price = g.delta = g.gamma = g.vega = g.theta = g.rho = g.vanna = g.volga = g.charm =
+        nan;
     return g;
   }
   const auto price = [](bsm_inputs x) { return bjerksund_stensland_price(x); };
@@ -345,10 +360,12 @@ greeks american_greeks(const bsm_inputs& c) {
 iv_result american_implied_vol(const bsm_inputs& contract, double price) {
   if (!valid(contract) || !(contract.years > 0) || !std::isfinite(price) || price < 0)
     return {nan, iv_error::invalid_input};
-  const double exercise = contract.type == option_type::call ? contract.spot - contract.strike
-                                                              : contract.strike - contract.spot;
+  const double exercise = contract.type == option_type::call
+                              ? contract.spot - contract.strike
+                              : contract.strike - contract.spot;
   if (price < std::max(exercise, 0.0)) return {nan, iv_error::below_intrinsic};
-  const double upper = contract.type == option_type::call ? contract.spot : contract.strike;
+  const double upper =
+      contract.type == option_type::call ? contract.spot : contract.strike;
   if (price >= upper) return {nan, iv_error::above_maximum};
   auto f = [&](double vol) {
     bsm_inputs x = contract;
@@ -396,8 +413,10 @@ iv_result american_implied_vol(const bsm_inputs& contract, double price) {
         p = s * (2 * m * qq * (qq - r) - (b - a) * (r - 1));
         q = (qq - 1) * (r - 1) * (s - 1);
       }
-      if (p > 0) q = -q;
-      else p = -p;
+      if (p > 0)
+        q = -q;
+      else
+        p = -p;
       if (2 * p < std::min(3 * m * q - std::fabs(tol * q), std::fabs(e * q))) {
         e = d;
         d = p / q;

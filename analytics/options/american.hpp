@@ -40,7 +40,8 @@ iv_result american_implied_vol(const bsm_inputs& contract, double price);
 
 namespace detail {
 /// Bivariate standard normal CDF P(X <= a, Y <= b), correlation |rho| <= 0.9, as used by
-/// Bjerksund-Stensland (rho = +-sqrt(t1 / T)); absolute error about 1e-16. Exposed for tests.
+/// Bjerksund-Stensland (rho = +-sqrt(t1 / T)); absolute error about 1e-16. Exposed for
+/// tests.
 double bivariate_normal_cdf(double a, double b, double rho);
 } // namespace detail
 

@@ -19,8 +19,8 @@ namespace {
 
 /// Finishes one contract on the scalar path.
 void scalar_one(const bsm_batch_inputs& in, const bsm_batch_outputs& out, std::size_t i) {
-  const greeks g = bsm_greeks({in.type[i], in.spot[i], in.strike[i], in.years[i], in.rate[i],
-                               in.dividend_yield[i], in.vol[i]});
+  const greeks g = bsm_greeks({in.type[i], in.spot[i], in.strike[i], in.years[i],
+                               in.rate[i], in.dividend_yield[i], in.vol[i]});
   out.price[i] = g.price;
   out.delta[i] = g.delta;
   out.gamma[i] = g.gamma;
@@ -34,13 +34,21 @@ void scalar_one(const bsm_batch_inputs& in, const bsm_batch_outputs& out, std::s
 #if defined(__AVX512F__)
 constexpr int width = 8;
 using vd = __m512d;
-inline vd v_exp(vd x) { return Sleef_expd8_u10avx512f(x); }
-inline vd v_sqrt(vd x) { return _mm512_maskz_sqrt_pd(0xff, x); }
+inline vd v_exp(vd x) {
+  return Sleef_expd8_u10avx512f(x);
+}
+inline vd v_sqrt(vd x) {
+  return _mm512_maskz_sqrt_pd(0xff, x);
+}
 #else
 constexpr int width = 4;
 using vd = __m256d;
-inline vd v_exp(vd x) { return Sleef_expd4_u10avx2(x); }
-inline vd v_sqrt(vd x) { return _mm256_sqrt_pd(x); }
+inline vd v_exp(vd x) {
+  return Sleef_expd4_u10avx2(x);
+}
+inline vd v_sqrt(vd x) {
+  return _mm256_sqrt_pd(x);
+}
 #endif
 /// Lane masks as produced by vector comparisons (all bits set where true).
 using vm = std::int64_t __attribute__((vector_size(sizeof(vd))));
@@ -57,22 +65,30 @@ inline vd load(const double* p) {
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-inline void store(double* p, vd v) { std::memcpy(p, &v, sizeof v); }
-inline vd select(vm c, vd a, vd b) { return c ? a : b; }
+inline void store(double* p, vd v) {
+  std::memcpy(p, &v, sizeof v);
+}
+inline vd select(vm c, vd a, vd b) {
+  return c ? a : b;
+}
 /// Bit l set where lane l of the mask is true.
 inline unsigned mask_bits(vm m) {
 #if defined(__AVX512F__)
-  return _mm512_test_epi64_mask(reinterpret_cast<__m512i>(m), reinterpret_cast<__m512i>(m));
+  return _mm512_test_epi64_mask(reinterpret_cast<__m512i>(m),
+                                reinterpret_cast<__m512i>(m));
 #else
   return static_cast<unsigned>(_mm256_movemask_pd(reinterpret_cast<__m256d>(m)));
 #endif
 }
-inline bool any(vm m) { return mask_bits(m) != 0; }
+inline bool any(vm m) {
+  return mask_bits(m) != 0;
+}
 
 /// Horner evaluation of c[0] + c[1] x + ... + c[N-1] x^(N-1).
 template <std::size_t N> inline vd poly(vd x, const double (&c)[N]) {
   vd acc = splat(c[N - 1]);
-  for (std::size_t j = N - 1; j-- > 0;) acc = acc * x + splat(c[j]);
+  for (std::size_t j = N - 1; j-- > 0;)
+    acc = acc * x + splat(c[j]);
   return acc;
 }
 
@@ -96,10 +112,12 @@ inline vd log_moneyness(vd s0, vd k, vd ratio) {
   const vd z = select(near, s0 - k, m - one) / select(near, s0 + k, m + one);
   const vd z2 = z * z;
   // atanh series: 2 z sum z^(2j) / (2j + 1), |z| <= 0.1716, truncated below 1e-18.
-  static constexpr double c[] = {1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,  1.0 / 11, 1.0 / 13,
-                                 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21, 1.0 / 23};
+  static constexpr double c[] = {1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,
+                                 1.0 / 11, 1.0 / 13, 1.0 / 15, 1.0 / 17,
+                                 1.0 / 19, 1.0 / 21, 1.0 / 23};
   const vd two_z = z + z;
-  constexpr double ln2_hi = 6.93147180369123816490e-01; // 32 significant bits: e ln2_hi exact
+  constexpr double ln2_hi =
+      6.93147180369123816490e-01; // 32 significant bits: e ln2_hi exact
   constexpr double ln2_lo = 1.90821492927058770002e-10;
   return e * splat(ln2_hi) + (two_z + (two_z * z2 * poly(z2, c) + e * splat(ln2_lo)));
 }
@@ -124,15 +142,14 @@ inline erfc_parts erfc_scaled(vd y) {
                                  1.85777706184603153e-1};
   static constexpr double b[] = {2.84423683343917062e03, 1.28261652607737228e03,
                                  2.44024637934444173e02, 2.36012909523441209e01, 1.0};
-  static constexpr double c[] = {1.23033935479799725e03, 2.05107837782607147e03,
-                                 1.71204761263407058e03, 8.81952221241769090e02,
-                                 2.98635138197400131e02, 6.61191906371416295e01,
-                                 8.88314979438837594e00, 5.64188496988670089e-1,
-                                 2.15311535474403846e-8};
-  static constexpr double d[] = {1.23033935480374942e03, 3.43936767414372164e03,
-                                 4.36261909014324716e03, 3.29079923573345963e03,
-                                 1.62138957456669019e03, 5.37181101862009858e02,
-                                 1.17693950891312499e02, 1.57449261107098347e01, 1.0};
+  static constexpr double c[] = {
+      1.23033935479799725e03, 2.05107837782607147e03, 1.71204761263407058e03,
+      8.81952221241769090e02, 2.98635138197400131e02, 6.61191906371416295e01,
+      8.88314979438837594e00, 5.64188496988670089e-1, 2.15311535474403846e-8};
+  static constexpr double d[] = {
+      1.23033935480374942e03, 3.43936767414372164e03, 4.36261909014324716e03,
+      3.29079923573345963e03, 1.62138957456669019e03, 5.37181101862009858e02,
+      1.17693950891312499e02, 1.57449261107098347e01, 1.0};
   static constexpr double p[] = {6.58749161529837803e-4, 1.60837851487422766e-2,
                                  1.25781726111229246e-1, 3.60344899949804439e-1,
                                  3.05326634961232344e-1, 1.63153871373020978e-2};
@@ -154,8 +171,8 @@ inline erfc_parts erfc_scaled(vd y) {
     // 1/y^2 of the lanes that need it (others divide a harmless one).
     const vd z = splat(1.0) / select(large, y * y, splat(1.0));
     const vd ql = poly(z, q);
-    out.num = select(large, (splat(0.56418958354775628695) * ql - z * poly(z, p)) * (y * z),
-                     out.num);
+    out.num = select(
+        large, (splat(0.56418958354775628695) * ql - z * poly(z, p)) * (y * z), out.num);
     out.den = select(large, ql, out.den);
   }
   return out;
@@ -180,7 +197,8 @@ unsigned block(const bsm_batch_inputs& in, const bsm_batch_outputs& out, std::si
   const vd s0 = load(in.spot + i), k = load(in.strike + i), t = load(in.years + i),
            r = load(in.rate + i), q = load(in.dividend_yield + i), v = load(in.vol + i);
   vd th;
-  for (int l = 0; l < width; ++l) th[l] = in.type[i + l] == option_type::call ? 1.0 : -1.0;
+  for (int l = 0; l < width; ++l)
+    th[l] = in.type[i + l] == option_type::call ? 1.0 : -1.0;
 
   const vd half = splat(0.5), zero = splat(0.0);
   const vd ratio = s0 / k;
@@ -217,9 +235,10 @@ unsigned block(const bsm_batch_inputs& in, const bsm_batch_outputs& out, std::si
   store(out.rho + i, th * t * b);
 
   // x - x == 0 exactly when x is finite.
-  const vm valid = (s0 > zero) & (k > zero) & (t > zero) & (v > zero) & (s0 - s0 == zero) &
-                   (k - k == zero) & (t - t == zero) & (v - v == zero) & (r - r == zero) &
-                   (q - q == zero) & (s > zero) & (ratio >= splat(std::numeric_limits<double>::min())) &
+  const vm valid = (s0 > zero) & (k > zero) & (t > zero) & (v > zero) &
+                   (s0 - s0 == zero) & (k - k == zero) & (t - t == zero) &
+                   (v - v == zero) & (r - r == zero) & (q - q == zero) & (s > zero) &
+                   (ratio >= splat(std::numeric_limits<double>::min())) &
                    (ratio <= splat(std::numeric_limits<double>::max())) &
                    (ad1 < splat(max_abs_d)) & (ad2 < splat(max_abs_d));
   const vm precise = sens <= splat(max_amplification) * diff;
@@ -281,7 +300,8 @@ void bsm_batch(const bsm_batch_inputs& in, const bsm_batch_outputs& out, std::si
     }
   }
 #else
-  for (std::size_t i = 0; i < n; ++i) scalar_one(in, out, i);
+  for (std::size_t i = 0; i < n; ++i)
+    scalar_one(in, out, i);
 #endif
 }
 

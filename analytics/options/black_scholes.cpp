@@ -18,12 +18,13 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 /// needs (the terms fall at least like (s/4)^2 per order there).
 constexpr int series_max_order = 41;
 
-/// inverse_pair[n] = 1 / ((n + 1) (n + 2)): the factorial steps of the series, so that its
-/// loops need no division.
+/// inverse_pair[n] = 1 / ((n + 1) (n + 2)): the factorial steps of the series, so that
+/// its loops need no division.
 struct inverse_pairs {
   double v[series_max_order + 1] = {};
   constexpr inverse_pairs() {
-    for (int n = 0; n <= series_max_order; ++n) v[n] = 1.0 / ((n + 1.0) * (n + 2.0));
+    for (int n = 0; n <= series_max_order; ++n)
+      v[n] = 1.0 / ((n + 1.0) * (n + 2.0));
   }
   constexpr double operator[](int n) const { return v[n]; }
 };
@@ -114,7 +115,9 @@ double normalised_black_otm(double x, double s, double exp_half_x) {
   return otm_series(h, t);
 }
 
-double otm_series_value(double x, double s) { return otm_series(x / s, 0.5 * s); }
+double otm_series_value(double x, double s) {
+  return otm_series(x / s, 0.5 * s);
+}
 
 } // namespace detail
 
@@ -128,15 +131,18 @@ double normalised_black(double x, double s, option_type type) {
   return otm;
 }
 
-double bsm_price(const bsm_inputs& in) { return bsm_greeks(in).price; }
+double bsm_price(const bsm_inputs& in) {
+  return bsm_greeks(in).price;
+}
 
 greeks bsm_greeks(const bsm_inputs& in) {
-  const double s0 = in.spot, k = in.strike, t = in.years, r = in.rate, q = in.dividend_yield,
-               v = in.vol;
+  const double s0 = in.spot, k = in.strike, t = in.years, r = in.rate,
+               q = in.dividend_yield, v = in.vol;
   greeks g;
   if (!(s0 > 0 && k > 0 && t >= 0 && v >= 0) || !std::isfinite(s0) || !std::isfinite(k) ||
       !std::isfinite(t) || !std::isfinite(r) || !std::isfinite(q) || !std::isfinite(v)) {
-    g.price = g.delta = g.gamma = g.vega = g.theta = g.rho = g.vanna = g.volga = g.charm = nan;
+    g.price = g.delta = g.gamma = g.vega = g.theta = g.rho = g.vanna = g.volga = g.charm =
+        nan;
     return g;
   }
   const double theta_sign = in.type == option_type::call ? 1.0 : -1.0;
@@ -175,7 +181,8 @@ greeks bsm_greeks(const bsm_inputs& in) {
   if (!(otm > 0.25 * a)) {
     // sqrt(F K) e^{-rT} = K e^{x/2 - rT}
     otm = a == 0 ? 0.0
-                 : detail::otm_series_value(-std::fabs(x), s) * k * std::exp(0.5 * x - r * t);
+                 : detail::otm_series_value(-std::fabs(x), s) * k *
+                       std::exp(0.5 * x - r * t);
   }
   g.price = itm ? otm + theta_sign * fwd_intrinsic : otm;
   g.delta = theta_sign * dfq * n1;

@@ -43,10 +43,11 @@ double bsm_price(const bsm_inputs& in);
 /// Accuracy: about 1e-14 relative over the practical domain, including deep in and out
 /// of the money and very short or long expiries. Out-of-the-money values come from a
 /// cancellation-free form (see normalised_black); in-the-money prices are the
-/// out-of-the-money price plus the discounted forward intrinsic value computed with expm1.
-/// Degenerate inputs: years == 0 or vol == 0 give the discounted forward intrinsic value
-/// and its deterministic sensitivities (gamma, vega, vanna, volga zero); a non-positive
-/// spot or strike, negative years or vol, or any non-finite input give NaN everywhere.
+/// out-of-the-money price plus the discounted forward intrinsic value computed with
+/// expm1. Degenerate inputs: years == 0 or vol == 0 give the discounted forward intrinsic
+/// value and its deterministic sensitivities (gamma, vega, vanna, volga zero); a
+/// non-positive spot or strike, negative years or vol, or any non-finite input give NaN
+/// everywhere.
 greeks bsm_greeks(const bsm_inputs& in);
 
 /// Normalised Black function (Jackel's notation):

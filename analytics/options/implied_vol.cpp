@@ -22,7 +22,9 @@ constexpr int max_iterations = 2;
 /// Relative size of the first Householder correction below which the second is skipped.
 constexpr double skip_second = 1e-5;
 
-iv_result fail(iv_error e) { return {nan, e}; }
+iv_result fail(iv_error e) {
+  return {nan, e};
+}
 
 // -- the normalised Black function and its s-derivatives (x < 0 throughout) ----------
 
@@ -32,7 +34,9 @@ double black_vega(double x, double s) {
   return inv_sqrt_2pi * std::exp(-0.5 * h * h - 0.125 * s * s);
 }
 /// b''/b' and b'''/b'
-double b2_ratio(double x, double s) { return x * x / (s * s * s) - 0.25 * s; }
+double b2_ratio(double x, double s) {
+  return x * x / (s * s * s) - 0.25 * s;
+}
 double b3_ratio(double x, double s, double b2) {
   const double s2 = s * s;
   return b2 * b2 - 3 * x * x / (s2 * s2) - 0.25;
@@ -47,13 +51,13 @@ double black_complement(double x, double s) {
 
 /// Shape-preserving rational cubic through (xl, yl), (xr, yr) with end slopes dl, dr and
 /// control parameter r (r = 3 is the cubic Hermite; large r tends to the straight line).
-double rational_cubic(double x, double xl, double xr, double yl, double yr, double dl, double dr,
-                      double r) {
+double rational_cubic(double x, double xl, double xr, double yl, double yr, double dl,
+                      double dr, double r) {
   const double h = xr - xl;
   if (!(h > 0)) return 0.5 * (yl + yr);
   const double s = (x - xl) / h, o = 1 - s;
-  const double num =
-    yr * s * s * s + (r * yr - h * dr) * s * s * o + (r * yl + h * dl) * s * o * o + yl * o * o * o;
+  const double num = yr * s * s * s + (r * yr - h * dr) * s * s * o +
+                     (r * yl + h * dl) * s * o * o + yl * o * o * o;
   return num / (1 + (r - 3) * s * o);
 }
 
@@ -126,7 +130,8 @@ double householder_step(branch br, double x, double s, double beta, double b_max
     const double ln_b = std::log(b), ln_beta = std::log(beta), lambda = vega / b;
     nu = ln_b * (ln_beta - ln_b) / (ln_beta * lambda);
     h2 = b2 - lambda * (ln_b + 2) / ln_b;
-    h3 = b3 + 2 * lambda * lambda * (1 + 3 / ln_b * (1 + 1 / ln_b)) - 3 * b2 * lambda * (1 + 2 / ln_b);
+    h3 = b3 + 2 * lambda * lambda * (1 + 3 / ln_b * (1 + 1 / ln_b)) -
+         3 * b2 * lambda * (1 + 2 / ln_b);
   } else if (br == branch::upper) {
     // g = ln(b_max - beta) - ln(b_max - b(s)): nearly linear where b approaches b_max.
     const double d = black_complement(x, s);
@@ -148,8 +153,8 @@ double householder_step(branch br, double x, double s, double beta, double b_max
   return next > 0 ? next : 0.5 * s;
 }
 
-/// Total vol s for an out-of-the-money call, x < 0, 0 < beta < b_max = e^{x/2} (passed in:
-/// the caller has it from the bound check).
+/// Total vol s for an out-of-the-money call, x < 0, 0 < beta < b_max = e^{x/2} (passed
+/// in: the caller has it from the bound check).
 double solve_otm(double x, double beta, double b_max) {
   const double ax = -x;
   const double s_c = std::sqrt(2 * ax);
@@ -158,7 +163,8 @@ double solve_otm(double x, double beta, double b_max) {
   const double s_l = s_c - b_c / v_c;
   const double s_u = s_c + (b_max - b_c) / v_c;
   // Only the bounds on beta's side of b_c are needed.
-  const double b_l = beta <= b_c && s_l > 0 ? detail::normalised_black_otm(x, s_l, b_max) : 0.0;
+  const double b_l =
+      beta <= b_c && s_l > 0 ? detail::normalised_black_otm(x, s_l, b_max) : 0.0;
   branch br;
   double s;
   if (beta <= b_c && beta < b_l) {
@@ -166,7 +172,8 @@ double solve_otm(double x, double beta, double b_max) {
     const map_values m = lower_map(x, s_l);
     const double v_l = black_vega(x, s_l);
     const double d_r = m.fp / v_l, d_l = 1;
-    const double r = control_fit_right(0, b_l, 0, m.f, d_l, d_r, second_in_beta(m, x, s_l, v_l));
+    const double r =
+        control_fit_right(0, b_l, 0, m.f, d_l, d_r, second_in_beta(m, x, s_l, v_l));
     const double f = rational_cubic(beta, 0, b_l, 0, m.f, d_l, d_r, r);
     s = f > 0 ? lower_map_inverse(x, f) : s_l * 0.5;
   } else {
@@ -175,7 +182,8 @@ double solve_otm(double x, double beta, double b_max) {
       const double dl = 1 / black_vega(x, s_l), dr = 1 / v_c;
       const double r = control_fit_right(b_l, b_c, s_l, s_c, dl, dr, 0.0);
       s = rational_cubic(beta, b_l, b_c, s_l, s_c, dl, dr, r);
-    } else if (const double b_u = detail::normalised_black_otm(x, s_u, b_max); beta <= b_u) {
+    } else if (const double b_u = detail::normalised_black_otm(x, s_u, b_max);
+               beta <= b_u) {
       br = branch::middle;
       const double dl = 1 / v_c, dr = 1 / black_vega(x, s_u);
       const double r = control_fit_left(b_c, b_u, s_c, s_u, dl, dr, 0.0);
@@ -186,9 +194,10 @@ double solve_otm(double x, double beta, double b_max) {
       const double v_u = black_vega(x, s_u);
       const double d_l = m.fp / v_u, d_r = -0.5;
       const double r =
-        control_fit_left(b_u, b_max, m.f, 0, d_l, d_r, second_in_beta(m, x, s_u, v_u));
+          control_fit_left(b_u, b_max, m.f, 0, d_l, d_r, second_in_beta(m, x, s_u, v_u));
       const double f = rational_cubic(beta, b_u, b_max, m.f, 0, d_l, d_r, r);
-      // f in (0, N(-s_u/2)); the quantile of a lower-tail probability keeps full precision.
+      // f in (0, N(-s_u/2)); the quantile of a lower-tail probability keeps full
+      // precision.
       s = f > 0 ? -2 * inverse_norm_cdf(f) : 2 * s_u;
     }
   }
@@ -219,11 +228,16 @@ double solve_atm(double beta) {
 
 const char* to_string(iv_error e) {
   switch (e) {
-  case iv_error::none: return "none";
-  case iv_error::invalid_input: return "invalid_input";
-  case iv_error::below_intrinsic: return "below_intrinsic";
-  case iv_error::above_maximum: return "above_maximum";
-  case iv_error::no_convergence: return "no_convergence";
+  case iv_error::none:
+    return "none";
+  case iv_error::invalid_input:
+    return "invalid_input";
+  case iv_error::below_intrinsic:
+    return "below_intrinsic";
+  case iv_error::above_maximum:
+    return "above_maximum";
+  case iv_error::no_convergence:
+    return "no_convergence";
   }
   return "unknown";
 }
@@ -249,8 +263,8 @@ iv_result implied_normalised_vol(double beta, double x, option_type type) {
 iv_result implied_vol(const bsm_inputs& c, double price) {
   const double s0 = c.spot, k = c.strike, t = c.years, r = c.rate, q = c.dividend_yield;
   if (!(s0 > 0 && k > 0 && t > 0) || !std::isfinite(s0) || !std::isfinite(k) ||
-      !std::isfinite(t) || !std::isfinite(r) || !std::isfinite(q) || !std::isfinite(price) ||
-      price < 0)
+      !std::isfinite(t) || !std::isfinite(r) || !std::isfinite(q) ||
+      !std::isfinite(price) || price < 0)
     return fail(iv_error::invalid_input);
   const double theta = c.type == option_type::call ? 1.0 : -1.0;
   const double x = detail::log_moneyness(s0, k) + (r - q) * t;
@@ -275,10 +289,11 @@ iv_result implied_vol(const bsm_inputs& c, double price) {
   return {s / std::sqrt(t), iv_error::none};
 }
 
-void implied_vol_batch(const iv_batch_inputs& in, double* vol, iv_error* error, std::size_t n) {
+void implied_vol_batch(const iv_batch_inputs& in, double* vol, iv_error* error,
+                       std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
-    const bsm_inputs c{in.type[i], in.spot[i], in.strike[i], in.years[i], in.rate[i],
-                       in.dividend_yield[i], 0.0};
+    const bsm_inputs c{in.type[i], in.spot[i],           in.strike[i], in.years[i],
+                       in.rate[i], in.dividend_yield[i], 0.0};
     const iv_result res = implied_vol(c, in.price[i]);
     vol[i] = res.vol;
     if (error) error[i] = res.error;

@@ -15,11 +15,15 @@ namespace sc::options {
 
 /// Why no volatility could be implied.
 enum class iv_error : std::uint8_t {
-  none = 0,            ///< Solved.
-  invalid_input = 1,   ///< Non-finite input, non-positive spot, strike or years, negative price.
-  below_intrinsic = 2, ///< Price below the discounted forward intrinsic value: no vol fits.
-  above_maximum = 3,   ///< Price at or above the upper bound (S e^{-qT} call, K e^{-rT} put).
-  no_convergence = 4,  ///< No root found (American solver; European prices near underflow).
+  none = 0, ///< Solved.
+  invalid_input =
+      1, ///< Non-finite input, non-positive spot, strike or years, negative price.
+  below_intrinsic =
+      2, ///< Price below the discounted forward intrinsic value: no vol fits.
+  above_maximum =
+      3, ///< Price at or above the upper bound (S e^{-qT} call, K e^{-rT} put).
+  no_convergence =
+      4, ///< No root found (American solver; European prices near underflow).
 };
 
 /// Stable lower-case name of an error ("below_intrinsic", ...).
@@ -52,6 +56,7 @@ struct iv_batch_inputs {
 };
 
 /// Implied vols of n contracts; `error` may be null when the caller checks vol for NaN.
-void implied_vol_batch(const iv_batch_inputs& in, double* vol, iv_error* error, std::size_t n);
+void implied_vol_batch(const iv_batch_inputs& in, double* vol, iv_error* error,
+                       std::size_t n);
 
 } // namespace sc::options

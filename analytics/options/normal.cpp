@@ -43,9 +43,13 @@ double refine(double x, double p) {
 }
 } // namespace
 
-double norm_pdf(double x) { return inv_sqrt_2pi * std::exp(-0.5 * x * x); }
+double norm_pdf(double x) {
+  return inv_sqrt_2pi * std::exp(-0.5 * x * x);
+}
 
-double norm_cdf(double x) { return 0.5 * std::erfc(-x * inv_sqrt2); }
+double norm_cdf(double x) {
+  return 0.5 * std::erfc(-x * inv_sqrt2);
+}
 
 double inverse_norm_cdf(double p) {
   if (!(p >= 0 && p <= 1)) return std::numeric_limits<double>::quiet_NaN();

@@ -7,7 +7,9 @@ namespace sc::portfolio {
 
 namespace {
 
-int sign_of(double x) { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
+int sign_of(double x) {
+  return x > 0 ? 1 : (x < 0 ? -1 : 0);
+}
 
 std::string num(double x) {
   char buf[64];
@@ -18,10 +20,8 @@ std::string num(double x) {
 } // namespace
 
 double mark_price(double bid, double ask, double last) {
-  if (bid > 0 && ask > 0 && ask >= bid)
-    return 0.5 * (bid + ask);
-  if (last > 0)
-    return last;
+  if (bid > 0 && ask > 0 && ask >= bid) return 0.5 * (bid + ask);
+  if (last > 0) return last;
   return nan;
 }
 
@@ -50,29 +50,27 @@ double ledger::unrealized() const {
 }
 
 result<fill_effect> ledger::apply(const instrument& spec, fill f) {
-  if (f.symbol.empty())
-    f.symbol = spec.symbol;
+  if (f.symbol.empty()) f.symbol = spec.symbol;
   if (f.symbol != spec.symbol)
-    return error{"fill symbol '" + f.symbol + "' does not match instrument '" + spec.symbol
-                 + "'"};
-  if (spec.symbol.empty())
-    return error{"fill has an empty symbol"};
+    return error{"fill symbol '" + f.symbol + "' does not match instrument '" +
+                 spec.symbol + "'"};
+  if (spec.symbol.empty()) return error{"fill has an empty symbol"};
   if (!std::isfinite(f.quantity) || f.quantity == 0)
-    return error{"fill of " + f.symbol + ": quantity " + num(f.quantity)
-                 + " must be finite and non-zero"};
+    return error{"fill of " + f.symbol + ": quantity " + num(f.quantity) +
+                 " must be finite and non-zero"};
   if (!std::isfinite(f.price) || f.price < 0)
-    return error{"fill of " + f.symbol + ": price " + num(f.price)
-                 + " must be finite and >= 0"};
+    return error{"fill of " + f.symbol + ": price " + num(f.price) +
+                 " must be finite and >= 0"};
   if (!std::isfinite(f.fees) || f.fees < 0)
     return error{"fill of " + f.symbol + ": fees " + num(f.fees) + " must be >= 0"};
   if (!(spec.multiplier > 0) || !std::isfinite(spec.multiplier))
-    return error{"instrument " + spec.symbol + ": multiplier " + num(spec.multiplier)
-                 + " must be positive"};
+    return error{"instrument " + spec.symbol + ": multiplier " + num(spec.multiplier) +
+                 " must be positive"};
   auto it = positions_.find(f.symbol);
-  if (it != positions_.end()
-      && (it->second.spec.kind != spec.kind
-          || it->second.spec.multiplier != spec.multiplier))
-    return error{"fill of " + f.symbol + ": instrument kind or multiplier differs from "
+  if (it != positions_.end() && (it->second.spec.kind != spec.kind ||
+                                 it->second.spec.multiplier != spec.multiplier))
+    return error{"fill of " + f.symbol +
+                 ": instrument kind or multiplier differs from "
                  "the open position's"};
 
   fill_effect eff;
@@ -113,7 +111,7 @@ result<fill_effect> ledger::apply(const instrument& spec, fill f) {
         eff.closed = t;
         positions_.erase(it);
       } else if (sign_of(rest) == sign_of(p.quantity)) {
-        p.quantity = rest;  // partial reduction: average cost unchanged
+        p.quantity = rest; // partial reduction: average cost unchanged
       } else {
         // Flip: close the old position (with this fill's fees) and open the remainder.
         closed_trade t{p.spec.symbol, p.opened, f.time, p.realized, p.fees};
@@ -136,8 +134,7 @@ result<fill_effect> ledger::apply(const instrument& spec, fill f) {
 
 status ledger::set_exit_levels(const std::string& symbol, double stop, double target) {
   auto it = positions_.find(symbol);
-  if (it == positions_.end())
-    return error{"no open position in " + symbol};
+  if (it == positions_.end()) return error{"no open position in " + symbol};
   it->second.stop = stop;
   it->second.target = target;
   return done{};
@@ -145,8 +142,7 @@ status ledger::set_exit_levels(const std::string& symbol, double stop, double ta
 
 bool ledger::mark(const std::string& symbol, double price, timestamp time) {
   auto it = positions_.find(symbol);
-  if (it == positions_.end() || !std::isfinite(price) || price < 0)
-    return false;
+  if (it == positions_.end() || !std::isfinite(price) || price < 0) return false;
   it->second.mark = price;
   it->second.mark_time = time;
   return true;
@@ -156,8 +152,7 @@ size_t ledger::mark(const std::vector<quote>& quotes) {
   size_t n = 0;
   for (const auto& q : quotes) {
     auto it = positions_.find(q.symbol);
-    if (it == positions_.end() || it->second.spec.kind != asset_kind::stock)
-      continue;
+    if (it == positions_.end() || it->second.spec.kind != asset_kind::stock) continue;
     n += mark(q.symbol, mark_price(q.bid, q.ask, q.last), q.time) ? 1 : 0;
   }
   return n;
@@ -167,8 +162,7 @@ size_t ledger::mark(const std::vector<option_quote>& quotes) {
   size_t n = 0;
   for (const auto& q : quotes) {
     auto it = positions_.find(q.contract);
-    if (it == positions_.end() || it->second.spec.kind != asset_kind::option)
-      continue;
+    if (it == positions_.end() || it->second.spec.kind != asset_kind::option) continue;
     n += mark(q.contract, mark_price(q.bid, q.ask, q.last), q.quote_time) ? 1 : 0;
   }
   return n;
@@ -183,8 +177,7 @@ equity_point ledger::sample_equity(timestamp time) {
 ledger::checkpoint ledger::capture(const std::string& symbol) const {
   checkpoint c;
   c.symbol = symbol;
-  if (auto p = find(symbol))
-    c.before = *p;
+  if (auto p = find(symbol)) c.before = *p;
   c.totals = account_;
   c.fills = fills_.size();
   c.trades = trades_.size();
@@ -219,11 +212,10 @@ result<ledger> replay(double starting_cash, const std::vector<fill>& fills,
   for (const auto& f : fills) {
     auto it = specs.find(f.symbol);
     if (it == specs.end())
-      return error{"fill " + std::to_string(f.id) + " trades unknown instrument "
-                   + f.symbol};
+      return error{"fill " + std::to_string(f.id) + " trades unknown instrument " +
+                   f.symbol};
     auto r = l.apply(it->second, f);
-    if (!r)
-      return error{"fill " + std::to_string(f.id) + ": " + r.error_message()};
+    if (!r) return error{"fill " + std::to_string(f.id) + ": " + r.error_message()};
   }
   return l;
 }
@@ -244,8 +236,7 @@ risk::risk_position to_risk(const position& p, double spot, double iv, day_numbe
   r.multiplier = p.spec.multiplier;
   r.spot = spot;
   risk::fill_model_greeks(r);
-  if (p.mark == p.mark)
-    r.price = p.mark;
+  if (p.mark == p.mark) r.price = p.mark;
   return r;
 }
 

@@ -4,9 +4,9 @@
 //
 // Accounting (average cost, fees kept apart from trading P&L):
 //   cash       = starting cash - sum over fills of (qty * price * multiplier + fees)
-//   market     = sum over positions of qty * multiplier * mark   (signed: shorts negative)
-//   equity     = cash + market
-//   realized   = sum over reducing fills of closed_qty * (price - avg_cost) * multiplier
+//   market     = sum over positions of qty * multiplier * mark   (signed: shorts
+//   negative) equity     = cash + market realized   = sum over reducing fills of
+//   closed_qty * (price - avg_cost) * multiplier
 //                (sign of the position applied), fees excluded
 //   unrealized = sum over positions of qty * multiplier * (mark - avg_cost)
 //   identity:  equity - starting cash = realized + unrealized - fees
@@ -33,8 +33,7 @@ struct error {
 };
 
 /// A value or an error: the return type of every fallible operation here.
-template <class T>
-class result {
+template <class T> class result {
 public:
   result(T value) : value_(std::move(value)) {}
   result(error e) : error_(std::move(e.message)) {}
@@ -57,14 +56,14 @@ using status = result<done>;
 
 /// What is traded.
 struct instrument {
-  std::string symbol;        ///< Stock symbol, or OCC contract symbol for options.
-  std::string underlying;    ///< Stock symbol of an option ("" = symbol).
+  std::string symbol;     ///< Stock symbol, or OCC contract symbol for options.
+  std::string underlying; ///< Stock symbol of an option ("" = symbol).
   std::string sector;
   asset_kind kind = asset_kind::stock;
   option_type type = option_type::call;
   double strike = 0;
-  day_number expiry = 0;     ///< Options: expires at that day's close.
-  double multiplier = 1;     ///< 1 for stocks, 100 for standard options.
+  day_number expiry = 0; ///< Options: expires at that day's close.
+  double multiplier = 1; ///< 1 for stocks, 100 for standard options.
 
   const std::string& underlying_symbol() const noexcept {
     return underlying.empty() ? symbol : underlying;
@@ -74,15 +73,15 @@ struct instrument {
 /// One open position.
 struct position {
   instrument spec;
-  double quantity = 0;       ///< Signed: shares or contracts.
-  double avg_cost = 0;       ///< Per unit (per share; option premium per share).
+  double quantity = 0; ///< Signed: shares or contracts.
+  double avg_cost = 0; ///< Per unit (per share; option premium per share).
   timestamp opened{};
-  double stop = nan;         ///< Exit price levels per unit (NaN = none).
+  double stop = nan; ///< Exit price levels per unit (NaN = none).
   double target = nan;
-  double mark = nan;         ///< Last mark per unit (NaN = never marked).
+  double mark = nan; ///< Last mark per unit (NaN = never marked).
   timestamp mark_time{};
-  double realized = 0;       ///< Realized since opened (fees excluded).
-  double fees = 0;           ///< Fees paid since opened.
+  double realized = 0; ///< Realized since opened (fees excluded).
+  double fees = 0;     ///< Fees paid since opened.
 
   /// mark, or avg_cost when never marked.
   double mark_or_cost() const noexcept { return mark == mark ? mark : avg_cost; }
@@ -97,13 +96,13 @@ struct position {
 
 /// One execution. Positive quantity buys, negative sells.
 struct fill {
-  int64_t id = 0;            ///< Assigned by the ledger: 1, 2, 3, ... in journal order.
+  int64_t id = 0; ///< Assigned by the ledger: 1, 2, 3, ... in journal order.
   timestamp time{};
   std::string symbol;
   double quantity = 0;
-  double price = 0;          ///< Per unit.
-  double fees = 0;           ///< Currency, >= 0.
-  std::string reason;        ///< "entry", "stop_loss", "profit_target", "expiry", ...
+  double price = 0;   ///< Per unit.
+  double fees = 0;    ///< Currency, >= 0.
+  std::string reason; ///< "entry", "stop_loss", "profit_target", "expiry", ...
 };
 
 /// A position from open to flat.
@@ -111,7 +110,7 @@ struct closed_trade {
   std::string symbol;
   timestamp opened{};
   timestamp closed{};
-  double realized = 0;       ///< Trading P&L, fees excluded.
+  double realized = 0; ///< Trading P&L, fees excluded.
   double fees = 0;
   double net() const noexcept { return realized - fees; }
 };
@@ -124,10 +123,10 @@ struct equity_point {
 
 /// What one fill did.
 struct fill_effect {
-  fill applied;                        ///< With its id.
-  double realized = 0;                 ///< Realized by this fill.
-  std::optional<closed_trade> closed;  ///< When the position went flat (or flipped).
-  bool opened = false;                 ///< A new position (or the flipped remainder).
+  fill applied;                       ///< With its id.
+  double realized = 0;                ///< Realized by this fill.
+  std::optional<closed_trade> closed; ///< When the position went flat (or flipped).
+  bool opened = false;                ///< A new position (or the flipped remainder).
 };
 
 /// The account totals, kept apart so that a failed write can restore them.

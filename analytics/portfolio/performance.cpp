@@ -28,8 +28,7 @@ performance performance_of(const ledger& l, double risk_free_annual) {
   }
   if (p.trades > 0)
     p.win_rate = static_cast<double>(p.wins) / static_cast<double>(p.trades);
-  if (p.wins > 0)
-    p.avg_win = gross_win / static_cast<double>(p.wins);
+  if (p.wins > 0) p.avg_win = gross_win / static_cast<double>(p.wins);
   if (p.losses > 0) {
     p.avg_loss = gross_loss / static_cast<double>(p.losses);
     p.profit_factor = gross_win / -gross_loss;

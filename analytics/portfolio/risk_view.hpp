@@ -12,10 +12,10 @@ namespace sc::portfolio {
 
 /// Market inputs for the risk view.
 struct market_inputs {
-  std::map<std::string, double> spot;  ///< Underlying (stock) prices by symbol.
-  std::map<std::string, double> iv;    ///< Implied volatility by option contract symbol.
-  double rate = 0;                     ///< Continuously compounded risk-free rate.
-  day_number today = 0;                ///< Valuation day.
+  std::map<std::string, double> spot; ///< Underlying (stock) prices by symbol.
+  std::map<std::string, double> iv;   ///< Implied volatility by option contract symbol.
+  double rate = 0;                    ///< Continuously compounded risk-free rate.
+  day_number today = 0;               ///< Valuation day.
 };
 
 /// Every open position through to_risk(): stocks take their spot from `m.spot`, or

@@ -9,7 +9,7 @@
 namespace sc::config {
 struct trading_settings;
 struct risk_settings;
-}
+} // namespace sc::config
 
 namespace sc::portfolio {
 
@@ -17,17 +17,17 @@ namespace sc::portfolio {
 
 struct sizing_request {
   asset_kind kind = asset_kind::option;
-  double price = 0;        ///< Entry price per unit (share price, or premium per share).
-  double multiplier = 1;   ///< 100 for standard options.
+  double price = 0;      ///< Entry price per unit (share price, or premium per share).
+  double multiplier = 1; ///< 100 for standard options.
   /// Stocks: the protective stop per share; NaN = price * (1 - stop_loss).
   double stop_price = nan;
 };
 
 struct sizing_result {
-  int quantity = 0;          ///< Whole shares or contracts, >= 0.
-  double risk_per_unit = 0;  ///< Currency at risk per share or contract.
-  double risk_budget = 0;    ///< position_size * equity.
-  std::string binding;       ///< "risk", "max_position", "contracts_per_trade_max".
+  int quantity = 0;         ///< Whole shares or contracts, >= 0.
+  double risk_per_unit = 0; ///< Currency at risk per share or contract.
+  double risk_budget = 0;   ///< position_size * equity.
+  std::string binding;      ///< "risk", "max_position", "contracts_per_trade_max".
   std::string reason;
 };
 
@@ -47,7 +47,7 @@ sizing_result size_position(double equity, const sizing_request& req,
 
 struct order {
   instrument spec;
-  double quantity = 0;       ///< Signed: positive buys.
+  double quantity = 0; ///< Signed: positive buys.
   timestamp time{};
   std::string reason = "entry";
 };
@@ -78,8 +78,8 @@ const char* to_string(exit_reason r);
 struct exit_signal {
   std::string symbol;
   exit_reason reason = exit_reason::stop_loss;
-  double quantity = 0;   ///< The closing quantity (opposite sign of the position).
-  double price = 0;      ///< Mark that triggered it (expiry: settlement price).
+  double quantity = 0; ///< The closing quantity (opposite sign of the position).
+  double price = 0;    ///< Mark that triggered it (expiry: settlement price).
   std::string message;
 };
 

@@ -62,16 +62,14 @@ sector_exposure sector_concentration(const std::vector<risk_position>& positions
   }
   for (const auto& [s, v] : out.value) {
     out.fraction[s] = equity > 0 ? v / equity : std::numeric_limits<double>::quiet_NaN();
-    if (out.gross > 0)
-      out.herfindahl += (v / out.gross) * (v / out.gross);
+    if (out.gross > 0) out.herfindahl += (v / out.gross) * (v / out.gross);
   }
   return out;
 }
 
 double pearson(const std::vector<double>& a, const std::vector<double>& b) {
   const size_t n = std::min(a.size(), b.size());
-  if (n < 2)
-    return std::numeric_limits<double>::quiet_NaN();
+  if (n < 2) return std::numeric_limits<double>::quiet_NaN();
   const size_t oa = a.size() - n, ob = b.size() - n;
   double ma = 0, mb = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -87,8 +85,7 @@ double pearson(const std::vector<double>& a, const std::vector<double>& b) {
     saa += x * x;
     sbb += y * y;
   }
-  if (!(saa > 0 && sbb > 0))
-    return std::numeric_limits<double>::quiet_NaN();
+  if (!(saa > 0 && sbb > 0)) return std::numeric_limits<double>::quiet_NaN();
   return sab / std::sqrt(saa * sbb);
 }
 
@@ -107,14 +104,11 @@ correlation_hit max_correlation(const std::string& candidate_underlying,
   const auto cand = tail(candidate_returns);
   for (const auto& h : holdings) {
     const auto& u = h.underlying_symbol();
-    if (u == candidate_underlying)
-      continue;
+    if (u == candidate_underlying) continue;
     auto it = returns.find(u);
-    if (it == returns.end())
-      continue;
+    if (it == returns.end()) continue;
     const double c = pearson(cand, tail(it->second));
-    if (std::isnan(c))
-      continue;
+    if (std::isnan(c)) continue;
     if (std::isnan(hit.value) || c > hit.value) {
       hit.value = c;
       hit.underlying = u;
@@ -125,14 +119,12 @@ correlation_hit max_correlation(const std::string& candidate_underlying,
 
 Eigen::MatrixXd correlation_matrix(const std::vector<std::vector<double>>& series) {
   const auto m = static_cast<Eigen::Index>(series.size());
-  if (m == 0)
-    return {};
+  if (m == 0) return {};
   size_t n = series.front().size();
   for (const auto& s : series)
     n = std::min(n, s.size());
   const double qnan = std::numeric_limits<double>::quiet_NaN();
-  if (n < 2)
-    return Eigen::MatrixXd::Constant(m, m, qnan);
+  if (n < 2) return Eigen::MatrixXd::Constant(m, m, qnan);
   Eigen::MatrixXd x(static_cast<Eigen::Index>(n), m);
   for (Eigen::Index j = 0; j < m; ++j) {
     const auto& s = series[static_cast<size_t>(j)];
@@ -148,8 +140,7 @@ Eigen::MatrixXd correlation_matrix(const std::vector<std::vector<double>>& serie
     for (Eigen::Index j = 0; j < m; ++j)
       c(i, j) = (sd(i) > 0 && sd(j) > 0) ? cross(i, j) / (sd(i) * sd(j)) : qnan;
   for (Eigen::Index i = 0; i < m; ++i)
-    if (sd(i) > 0)
-      c(i, i) = 1;
+    if (sd(i) > 0) c(i, i) = 1;
   return c;
 }
 

@@ -13,15 +13,15 @@ namespace sc::risk {
 /// Greeks of one position or of a sum of positions, in position units:
 /// per-unit Greek * quantity (signed, negative = short) * multiplier.
 struct position_greeks {
-  std::string symbol;          ///< Position symbol; "" for a portfolio total.
-  double delta_shares = 0;     ///< Share-equivalents of the underlying.
-  double delta_dollars = 0;    ///< delta_shares * spot.
-  double gamma = 0;            ///< Change of delta_shares per 1.00 move of the spot.
-  double vega = 0;             ///< Value change per 1.00 (100 points) of implied vol.
-  double vega_per_point = 0;   ///< Per 0.01 of implied vol: vega / 100.
-  double theta_year = 0;       ///< Value change per year of calendar time.
-  double theta_day = 0;        ///< theta_year / 365 (calendar day).
-  double market_value = 0;     ///< quantity * multiplier * price (signed).
+  std::string symbol;        ///< Position symbol; "" for a portfolio total.
+  double delta_shares = 0;   ///< Share-equivalents of the underlying.
+  double delta_dollars = 0;  ///< delta_shares * spot.
+  double gamma = 0;          ///< Change of delta_shares per 1.00 move of the spot.
+  double vega = 0;           ///< Value change per 1.00 (100 points) of implied vol.
+  double vega_per_point = 0; ///< Per 0.01 of implied vol: vega / 100.
+  double theta_year = 0;     ///< Value change per year of calendar time.
+  double theta_day = 0;      ///< theta_year / 365 (calendar day).
+  double market_value = 0;   ///< quantity * multiplier * price (signed).
 };
 
 /// Greeks of one position. Stocks: delta_shares = quantity * multiplier, no other Greek.
@@ -31,19 +31,19 @@ position_greeks greeks_of(const risk_position& p);
 struct portfolio_greeks {
   std::vector<position_greeks> positions;
   std::map<std::string, position_greeks> by_underlying;
-  position_greeks total;       ///< Sum over positions. delta_shares adds share-
-                               ///< equivalents of different stocks: it is the figure
-                               ///< the max_delta limit reads; delta_dollars is the
-                               ///< comparable one.
+  position_greeks total; ///< Sum over positions. delta_shares adds share-
+                         ///< equivalents of different stocks: it is the figure
+                         ///< the max_delta limit reads; delta_dollars is the
+                         ///< comparable one.
 };
 
 portfolio_greeks aggregate_greeks(const std::vector<risk_position>& positions);
 
 /// Exposure by sector as a fraction of equity, and how concentrated it is.
 struct sector_exposure {
-  std::map<std::string, double> value;     ///< Gross market value per sector, currency.
-  std::map<std::string, double> fraction;  ///< value / equity.
-  double gross = 0;                        ///< Sum of values.
+  std::map<std::string, double> value;    ///< Gross market value per sector, currency.
+  std::map<std::string, double> fraction; ///< value / equity.
+  double gross = 0;                       ///< Sum of values.
   /// Herfindahl-Hirschman index of the sector weights w_s = value_s / gross:
   /// sum w_s^2, from 1/(number of sectors) (even) to 1 (one sector). 0 when empty.
   double herfindahl = 0;
@@ -61,8 +61,8 @@ double pearson(const std::vector<double>& a, const std::vector<double>& b);
 
 /// The holding most correlated with a candidate.
 struct correlation_hit {
-  double value = 0;        ///< Highest Pearson correlation (signed); NaN when none.
-  std::string underlying;  ///< The holding's underlying that gave it.
+  double value = 0;       ///< Highest Pearson correlation (signed); NaN when none.
+  std::string underlying; ///< The holding's underlying that gave it.
 };
 
 /// Highest correlation of the candidate's underlying returns with the returns of each

@@ -13,11 +13,10 @@ double risk_position::gross_value() const noexcept {
 
 double option_value(const risk_position& p, double spot, double years) {
   const double phi = p.type == option_type::call ? 1.0 : -1.0;
-  if (years <= 0)
-    return std::max(phi * (spot - p.strike), 0.0);
+  if (years <= 0) return std::max(phi * (spot - p.strike), 0.0);
   if (p.iv <= 0) // no volatility: the discounted forward intrinsic value
-    return std::max(phi * (spot * std::exp(-p.dividend_yield * years)
-                           - p.strike * std::exp(-p.rate * years)),
+    return std::max(phi * (spot * std::exp(-p.dividend_yield * years) -
+                           p.strike * std::exp(-p.rate * years)),
                     0.0);
   options::bsm_inputs in;
   in.type = p.type;

@@ -22,21 +22,21 @@ inline const char* to_string(asset_kind k) {
 /// aggregation multiplies by quantity and multiplier. A stock has delta 1 and no
 /// other Greeks; its per-unit fields are ignored.
 struct risk_position {
-  std::string symbol;           ///< Stock symbol or option contract symbol.
-  std::string underlying;       ///< The stock whose returns drive it ("" = symbol).
+  std::string symbol;     ///< Stock symbol or option contract symbol.
+  std::string underlying; ///< The stock whose returns drive it ("" = symbol).
   std::string sector;
   asset_kind kind = asset_kind::stock;
   option_type type = option_type::call;
   double strike = 0;
-  double years = 0;             ///< Time to expiry, ACT/365.
-  double iv = 0;                ///< Implied volatility, decimal.
-  double rate = 0;              ///< Continuously compounded.
+  double years = 0; ///< Time to expiry, ACT/365.
+  double iv = 0;    ///< Implied volatility, decimal.
+  double rate = 0;  ///< Continuously compounded.
   double dividend_yield = 0;
-  double quantity = 0;          ///< Signed: shares or contracts, negative = short.
-  double multiplier = 1;        ///< 1 for stocks, 100 for standard US options.
-  double spot = 0;              ///< Price of the underlying.
-  double price = 0;             ///< Mark per unit (per share; option premium per share).
-  double delta = 0;             ///< Per-unit Greeks (options only).
+  double quantity = 0;   ///< Signed: shares or contracts, negative = short.
+  double multiplier = 1; ///< 1 for stocks, 100 for standard US options.
+  double spot = 0;       ///< Price of the underlying.
+  double price = 0;      ///< Mark per unit (per share; option premium per share).
+  double delta = 0;      ///< Per-unit Greeks (options only).
   double gamma = 0;
   double vega = 0;
   double theta = 0;

@@ -12,9 +12,12 @@ namespace sc::risk {
 
 const char* to_string(verdict v) {
   switch (v) {
-    case verdict::approve: return "approve";
-    case verdict::resize: return "resize";
-    case verdict::reject: return "reject";
+  case verdict::approve:
+    return "approve";
+  case verdict::resize:
+    return "resize";
+  case verdict::reject:
+    return "reject";
   }
   return "unknown";
 }
@@ -43,14 +46,14 @@ pre_trade_decision reject(std::string reason, std::vector<limit_check> checks = 
 // (plus O(L) for VaR).
 struct linear_model {
   double equity = 0;
-  double existing = 0;       // signed quantity already held in this symbol
-  double sign = 1;           // direction of the trade
-  double unit_value = 0;     // multiplier * price
-  double sector_other = 0;   // gross value of the sector without this symbol
-  double delta_other = 0;    // share-equivalents of every other position
-  double unit_delta = 0;     // multiplier * per-unit delta
-  std::vector<double> base_pnl;  // scenarios of the other positions
-  std::vector<double> unit_pnl;  // scenarios of one unit of the candidate
+  double existing = 0;          // signed quantity already held in this symbol
+  double sign = 1;              // direction of the trade
+  double unit_value = 0;        // multiplier * price
+  double sector_other = 0;      // gross value of the sector without this symbol
+  double delta_other = 0;       // share-equivalents of every other position
+  double unit_delta = 0;        // multiplier * per-unit delta
+  std::vector<double> base_pnl; // scenarios of the other positions
+  std::vector<double> unit_pnl; // scenarios of one unit of the candidate
   std::string var_error;
   double resulting(double x) const { return existing + sign * x; }
 };
@@ -85,8 +88,9 @@ evaluation evaluate(const linear_model& m, double x, const risk_position& cand,
     c.bound = lim.max_sector;
     c.passed = c.value <= c.bound + 1e-12;
     const std::string sector = cand.sector.empty() ? "Unknown" : cand.sector;
-    c.message = format("sector %s exposure %.1f%% %s max_sector %.1f%%", sector.c_str(),
-                       c.value * 100, c.passed ? "within" : "would exceed", c.bound * 100);
+    c.message =
+        format("sector %s exposure %.1f%% %s max_sector %.1f%%", sector.c_str(),
+               c.value * 100, c.passed ? "within" : "would exceed", c.bound * 100);
     ev.checks.push_back(std::move(c));
   }
   {
@@ -133,8 +137,7 @@ std::string failed_messages(const std::vector<limit_check>& checks) {
   std::string out;
   for (const auto& c : checks)
     if (!c.passed) {
-      if (!out.empty())
-        out += "; ";
+      if (!out.empty()) out += "; ";
       out += c.message;
     }
   return out;
@@ -155,20 +158,19 @@ pre_trade_decision pre_trade_check(const trade_proposal& proposal,
     return reject(format("proposal %s: price %g and multiplier %g must be positive",
                          cand.symbol.c_str(), cand.price, cand.multiplier));
   if (!(portfolio.equity > 0))
-    return reject(format("equity %.2f is not positive: no new positions",
-                         portfolio.equity));
+    return reject(
+        format("equity %.2f is not positive: no new positions", portfolio.equity));
 
   double existing = 0;
   for (const auto& p : portfolio.positions)
-    if (p.symbol == cand.symbol)
-      existing += p.quantity;
+    if (p.symbol == cand.symbol) existing += p.quantity;
   // Closing or reducing is always allowed: it cannot add exposure to this name.
   if (existing != 0 && (existing > 0) != (q > 0) && std::abs(q) <= std::abs(existing)) {
     pre_trade_decision d;
     d.decision = verdict::approve;
     d.quantity = q;
-    d.reason = format("reduces the existing %s position of %g", cand.symbol.c_str(),
-                      existing);
+    d.reason =
+        format("reduces the existing %s position of %g", cand.symbol.c_str(), existing);
     return d;
   }
 
@@ -189,23 +191,22 @@ pre_trade_decision pre_trade_check(const trade_proposal& proposal,
     c.limit = "max_positions";
     size_t held = 0;
     for (const auto& p : portfolio.positions)
-      if (p.quantity != 0 && p.symbol != cand.symbol)
-        ++held;
+      if (p.quantity != 0 && p.symbol != cand.symbol) ++held;
     const bool is_new = existing == 0;
     c.value = static_cast<double>(held + 1);
     c.bound = lim.max_positions;
     c.passed = !is_new || c.value <= c.bound;
-    c.message = format("%s would make %.0f positions, %s max_positions %d",
-                       cand.symbol.c_str(), c.value, c.passed ? "within" : "exceeding",
-                       lim.max_positions);
+    c.message =
+        format("%s would make %.0f positions, %s max_positions %d", cand.symbol.c_str(),
+               c.value, c.passed ? "within" : "exceeding", lim.max_positions);
     gate.push_back(std::move(c));
   }
   {
     limit_check c;
     c.limit = "max_correlation";
-    const auto hit = max_correlation(cand.underlying_symbol(), proposal.underlying_returns,
-                                     portfolio.positions, portfolio.returns,
-                                     lim.var_lookback);
+    const auto hit =
+        max_correlation(cand.underlying_symbol(), proposal.underlying_returns,
+                        portfolio.positions, portfolio.returns, lim.var_lookback);
     c.bound = lim.max_correlation;
     if (std::isnan(hit.value)) {
       c.value = 0;
@@ -214,10 +215,10 @@ pre_trade_decision pre_trade_check(const trade_proposal& proposal,
     } else {
       c.value = hit.value;
       c.passed = hit.value <= lim.max_correlation;
-      c.message = format("correlation %.2f of %s with holding %s %s max_correlation %.2f",
-                         hit.value, cand.underlying_symbol().c_str(),
-                         hit.underlying.c_str(), c.passed ? "within" : "exceeds",
-                         lim.max_correlation);
+      c.message =
+          format("correlation %.2f of %s with holding %s %s max_correlation %.2f",
+                 hit.value, cand.underlying_symbol().c_str(), hit.underlying.c_str(),
+                 c.passed ? "within" : "exceeds", lim.max_correlation);
     }
     gate.push_back(std::move(c));
   }
@@ -232,8 +233,7 @@ pre_trade_decision pre_trade_check(const trade_proposal& proposal,
   const std::string cand_sector = cand.sector.empty() ? "Unknown" : cand.sector;
   std::vector<risk_position> others;
   for (const auto& p : portfolio.positions) {
-    if (p.symbol == cand.symbol)
-      continue;
+    if (p.symbol == cand.symbol) continue;
     others.push_back(p);
     if ((p.sector.empty() ? "Unknown" : p.sector) == cand_sector)
       m.sector_other += p.gross_value();
@@ -268,8 +268,7 @@ pre_trade_decision pre_trade_check(const trade_proposal& proposal,
 
   const bool gate_ok = std::all_of(gate.begin(), gate.end(),
                                    [](const limit_check& c) { return c.passed; });
-  if (!gate_ok)
-    return reject(failed_messages(gate), std::move(checks));
+  if (!gate_ok) return reject(failed_messages(gate), std::move(checks));
 
   if (at_requested.all_passed()) {
     pre_trade_decision d;
@@ -282,8 +281,7 @@ pre_trade_decision pre_trade_check(const trade_proposal& proposal,
 
   double granted = 0;
   for (double x = requested - 1; x >= 1; x -= 1) {
-    if (!evaluate(m, x, cand, lim, false).all_passed())
-      continue;
+    if (!evaluate(m, x, cand, lim, false).all_passed()) continue;
     if (evaluate(m, x, cand, lim, true).all_passed()) {
       granted = x;
       break;
@@ -293,15 +291,15 @@ pre_trade_decision pre_trade_check(const trade_proposal& proposal,
     pre_trade_decision d;
     d.decision = verdict::resize;
     d.quantity = m.sign * granted;
-    d.reason = format("resized %s from %g to %g: ", cand.symbol.c_str(), requested,
-                      granted)
-               + failed_messages(at_requested.checks);
+    d.reason =
+        format("resized %s from %g to %g: ", cand.symbol.c_str(), requested, granted) +
+        failed_messages(at_requested.checks);
     d.checks = std::move(checks);
     return d;
   }
   const auto at_one = evaluate(m, 1, cand, lim, true);
-  return reject(format("%s: not even 1 unit fits: ", cand.symbol.c_str())
-                  + failed_messages(at_one.checks),
+  return reject(format("%s: not even 1 unit fits: ", cand.symbol.c_str()) +
+                    failed_messages(at_one.checks),
                 std::move(checks));
 }
 

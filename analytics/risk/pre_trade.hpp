@@ -21,15 +21,15 @@ namespace sc::risk {
 /// the per-unit Greeks those of the contract.
 struct trade_proposal {
   risk_position position;
-  std::vector<double> underlying_returns;  ///< Daily simple returns, oldest first.
+  std::vector<double> underlying_returns; ///< Daily simple returns, oldest first.
 };
 
 /// The portfolio the proposal is checked against.
 struct portfolio_state {
-  double equity = 0;                     ///< Marked-to-market equity, currency.
-  double drawdown = 0;                   ///< Current drawdown from the equity peak, fraction.
-  std::vector<risk_position> positions;  ///< Current holdings (one per symbol).
-  return_history returns;                ///< Returns of the holdings' underlyings.
+  double equity = 0;   ///< Marked-to-market equity, currency.
+  double drawdown = 0; ///< Current drawdown from the equity peak, fraction.
+  std::vector<risk_position> positions; ///< Current holdings (one per symbol).
+  return_history returns;               ///< Returns of the holdings' underlyings.
 };
 
 enum class verdict : uint8_t { approve = 0, resize = 1, reject = 2 };
@@ -38,18 +38,18 @@ const char* to_string(verdict v);
 
 /// One limit as evaluated for the requested quantity.
 struct limit_check {
-  std::string limit;     ///< Setting name: "max_position", "max_sector", ...
+  std::string limit; ///< Setting name: "max_position", "max_sector", ...
   bool passed = true;
-  double value = 0;      ///< The measured figure (fraction, shares, correlation, count).
-  double bound = 0;      ///< The configured limit.
-  std::string message;   ///< Human-readable, with numbers.
+  double value = 0;    ///< The measured figure (fraction, shares, correlation, count).
+  double bound = 0;    ///< The configured limit.
+  std::string message; ///< Human-readable, with numbers.
 };
 
 struct pre_trade_decision {
   verdict decision = verdict::reject;
-  double quantity = 0;               ///< Signed quantity allowed (0 when rejected).
-  std::string reason;                ///< Why; names every limit that bound.
-  std::vector<limit_check> checks;   ///< Every limit, evaluated at the requested quantity.
+  double quantity = 0;             ///< Signed quantity allowed (0 when rejected).
+  std::string reason;              ///< Why; names every limit that bound.
+  std::vector<limit_check> checks; ///< Every limit, evaluated at the requested quantity.
 };
 
 /// Checks a proposal against the limits:

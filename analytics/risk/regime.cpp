@@ -10,15 +10,20 @@ namespace sc::risk {
 
 const char* to_string(vol_regime r) {
   switch (r) {
-    case vol_regime::low: return "low";
-    case vol_regime::normal: return "normal";
-    case vol_regime::high: return "high";
-    case vol_regime::crisis: return "crisis";
+  case vol_regime::low:
+    return "low";
+  case vol_regime::normal:
+    return "normal";
+  case vol_regime::high:
+    return "high";
+  case vol_regime::crisis:
+    return "crisis";
   }
   return "unknown";
 }
 
-regime_report classify_regime(double index_level, const std::vector<double>& index_returns,
+regime_report classify_regime(double index_level,
+                              const std::vector<double>& index_returns,
                               const config::risk_settings& limits,
                               const regime_options& opts) {
   regime_report out;
@@ -55,8 +60,8 @@ regime_report classify_regime(double index_level, const std::vector<double>& ind
       vols.push_back(std::sqrt(ss / static_cast<double>(w - 1) * 252.0));
     }
     const double cur = vols.back();
-    const auto below = std::count_if(vols.begin(), vols.end(),
-                                     [cur](double v) { return v <= cur; });
+    const auto below =
+        std::count_if(vols.begin(), vols.end(), [cur](double v) { return v <= cur; });
     out.has_realised = true;
     out.realised_vol = cur;
     out.realised_rank = static_cast<double>(below) / static_cast<double>(vols.size());

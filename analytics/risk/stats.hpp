@@ -28,16 +28,16 @@ double sortino_ratio(const std::vector<double>& returns, double risk_free_annual
 /// The drawdown picture of an equity curve. Depths are fractions of the running peak
 /// (0.25 = 25% below the highest value seen so far).
 struct drawdown_info {
-  double max_depth = 0;      ///< max_t (peak_t - e_t) / peak_t.
-  size_t peak = 0;           ///< Index of the peak before the deepest trough.
-  size_t trough = 0;         ///< Index of the deepest trough.
-  bool recovered = false;    ///< Equity came back to the peak value after the trough.
-  size_t recovery = 0;       ///< First index after the trough with e >= peak value.
+  double max_depth = 0;   ///< max_t (peak_t - e_t) / peak_t.
+  size_t peak = 0;        ///< Index of the peak before the deepest trough.
+  size_t trough = 0;      ///< Index of the deepest trough.
+  bool recovered = false; ///< Equity came back to the peak value after the trough.
+  size_t recovery = 0;    ///< First index after the trough with e >= peak value.
   /// Length of the max drawdown in periods: recovery - peak when recovered, otherwise
   /// (last index) - peak, i.e. still running.
   size_t duration = 0;
-  double current_depth = 0;  ///< (running peak - last) / running peak.
-  size_t current_peak = 0;   ///< Index of the running peak (latest index of the maximum).
+  double current_depth = 0; ///< (running peak - last) / running peak.
+  size_t current_peak = 0;  ///< Index of the running peak (latest index of the maximum).
 };
 
 /// Drawdowns of an equity curve (values must be positive). Ties in the deepest trough

@@ -10,11 +10,9 @@
 namespace sc::risk {
 
 size_t tail_count(size_t n, double confidence) {
-  if (n == 0)
-    return 0;
+  if (n == 0) return 0;
   const double raw = std::ceil(static_cast<double>(n) * (1.0 - confidence) - 1e-9);
-  if (!(raw >= 1))
-    return 1;
+  if (!(raw >= 1)) return 1;
   return std::min(n, static_cast<size_t>(raw));
 }
 
@@ -39,7 +37,8 @@ tail_risk historical_tail(const std::vector<double>& pnl, double confidence) {
   // Only the k smallest are needed, in any order, plus the k-th itself.
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k - 1), v.end());
   const double kth = v[k - 1];
-  const double sum = std::accumulate(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), 0.0);
+  const double sum =
+      std::accumulate(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), 0.0);
   out.tail_count = k;
   out.var = -kth;
   out.cvar = -sum / static_cast<double>(k);
@@ -66,8 +65,8 @@ window align(const std::vector<risk_position>& positions, const return_history& 
   for (const auto& p : positions) {
     auto it = returns.find(p.underlying_symbol());
     if (it == returns.end()) {
-      w.error = "no return history for underlying " + p.underlying_symbol()
-                + " (position " + p.symbol + ")";
+      w.error = "no return history for underlying " + p.underlying_symbol() +
+                " (position " + p.symbol + ")";
       return w;
     }
     len = std::min(len, it->second.size());
@@ -138,11 +137,10 @@ parametric_risk parametric_var(const std::vector<risk_position>& positions,
     out.error = w.error;
     return out;
   }
-  if (positions.empty())
-    return out;
+  if (positions.empty()) return out;
   if (w.length < 2) {
-    out.error = "need at least 2 aligned returns for a covariance, have "
-                + std::to_string(w.length);
+    out.error = "need at least 2 aligned returns for a covariance, have " +
+                std::to_string(w.length);
     return out;
   }
   // One column per distinct underlying, dollar delta summed over its positions.
@@ -156,8 +154,8 @@ parametric_risk parametric_var(const std::vector<risk_position>& positions,
       cols.push_back(w.series[i]);
       dollar_delta.push_back(0);
     }
-    dollar_delta[static_cast<size_t>(it->second)]
-      += p.quantity * p.multiplier * p.unit_delta() * p.spot;
+    dollar_delta[static_cast<size_t>(it->second)] +=
+        p.quantity * p.multiplier * p.unit_delta() * p.spot;
   }
   const auto len = static_cast<Eigen::Index>(w.length);
   const auto m = static_cast<Eigen::Index>(cols.size());

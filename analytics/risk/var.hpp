@@ -19,11 +19,11 @@ namespace sc::risk {
 
 /// Historical VaR and CVaR of one sample.
 struct tail_risk {
-  double var = 0;          ///< -(k-th smallest P&L).
-  double cvar = 0;         ///< -(mean of the k smallest P&Ls); always >= var.
-  size_t tail_count = 0;   ///< k.
-  size_t sample_size = 0;  ///< n.
-  std::string error;       ///< Non-empty when the input could not be used.
+  double var = 0;         ///< -(k-th smallest P&L).
+  double cvar = 0;        ///< -(mean of the k smallest P&Ls); always >= var.
+  size_t tail_count = 0;  ///< k.
+  size_t sample_size = 0; ///< n.
+  std::string error;      ///< Non-empty when the input could not be used.
   bool ok() const noexcept { return error.empty(); }
 };
 
@@ -51,7 +51,7 @@ struct revaluation_options {
 
 /// P&L scenarios of a set of positions.
 struct scenario_set {
-  std::vector<double> pnl;   ///< One P&L per historical day, oldest first.
+  std::vector<double> pnl; ///< One P&L per historical day, oldest first.
   std::string error;
   bool ok() const noexcept { return error.empty(); }
 };
@@ -80,9 +80,9 @@ tail_risk portfolio_historical_var(const std::vector<risk_position>& positions,
 
 /// Delta-normal VaR.
 struct parametric_risk {
-  double var = 0;     ///< z_c * sigma.
-  double cvar = 0;    ///< sigma * pdf(z_c) / (1 - c), the normal expected shortfall.
-  double sigma = 0;   ///< One-day P&L standard deviation, currency.
+  double var = 0;   ///< z_c * sigma.
+  double cvar = 0;  ///< sigma * pdf(z_c) / (1 - c), the normal expected shortfall.
+  double sigma = 0; ///< One-day P&L standard deviation, currency.
   std::string error;
   bool ok() const noexcept { return error.empty(); }
 };

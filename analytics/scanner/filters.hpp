@@ -33,21 +33,21 @@ enum class reject_reason : uint8_t {
   insufficient_history = 6,
   avg_volume_below_min = 7,
   dollar_volume_below_min = 8,
-  missing_fundamentals = 9,       ///< No fundamentals record at all.
+  missing_fundamentals = 9, ///< No fundamentals record at all.
   missing_revenue_growth = 10,
   revenue_growth_below_min = 11,
   missing_eps_growth = 12,
   eps_growth_below_min = 13,
-  missing_pe = 14,                ///< Neither a P/E nor EPS to derive one.
+  missing_pe = 14, ///< Neither a P/E nor EPS to derive one.
   pe_below_min = 15,
   pe_above_max = 16,
-  negative_earnings = 17,         ///< Rule "reject" and EPS <= 0.
+  negative_earnings = 17,            ///< Rule "reject" and EPS <= 0.
   negative_earnings_low_growth = 18, ///< Rule "growth", EPS <= 0, revenue growth too low.
   missing_insider_ownership = 19,
   insider_ownership_out_of_range = 20,
   missing_institutional_ownership = 21,
   institutional_ownership_out_of_range = 22,
-  missing_short_float = 23,       ///< Short interest or float unknown.
+  missing_short_float = 23, ///< Short interest or float unknown.
   short_float_above_max = 24,
 };
 inline constexpr int reject_reason_count = 25;
@@ -67,11 +67,11 @@ liquidity average_liquidity(const bar_series& bars, int days = 20);
 
 /// What the filters look at for one symbol.
 struct filter_inputs {
-  double price = nan;             ///< Last close.
-  double market_cap = nan;        ///< USD, already resolved (see the header comment).
+  double price = nan;      ///< Last close.
+  double market_cap = nan; ///< USD, already resolved (see the header comment).
   double avg_volume = nan;
   double avg_dollar_volume = nan;
-  int bars = 0;                   ///< Number of daily bars available.
+  int bars = 0; ///< Number of daily bars available.
   const fundamentals* fund = nullptr;
 };
 
@@ -83,8 +83,8 @@ struct filter_outcome {
 };
 
 /// Applies every filter in a fixed order (price data, market cap, price, history,
-/// volume, dollar volume, revenue growth, EPS growth, P/E with the negative-earnings rule,
-/// insider ownership, institutional ownership, short interest / float). With
+/// volume, dollar volume, revenue growth, EPS growth, P/E with the negative-earnings
+/// rule, insider ownership, institutional ownership, short interest / float). With
 /// `stop_at_first` only the first failure is recorded.
 ///
 /// Negative earnings (EPS <= 0, or a negative P/E when EPS is unknown) replace the P/E
@@ -93,7 +93,8 @@ struct filter_outcome {
 /// "negative_earnings_low_growth"). Any other value is treated as "reject". A P/E that
 /// is NaN with a positive EPS is derived as price / EPS.
 filter_outcome apply_filters(const filter_inputs& in, const config::filter_settings& f,
-                             const config::trading_settings& t, bool stop_at_first = false);
+                             const config::trading_settings& t,
+                             bool stop_at_first = false);
 
 /// The market cap the filters use: the security's own when finite and > 0, else shares
 /// outstanding x price, else NaN.

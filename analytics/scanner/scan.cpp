@@ -17,8 +17,7 @@ std::chrono::microseconds since(clock_type::time_point t0) {
 /// Runs fn(i) for i in [0, n) on `threads` threads (the caller's included), handing out
 /// small chunks so a few slow symbols do not leave a core idle. fn must only write to
 /// slot i of its outputs, which keeps the result independent of the schedule.
-template <class F>
-void parallel_for(size_t n, int threads, F&& fn) {
+template <class F> void parallel_for(size_t n, int threads, F&& fn) {
   if (threads <= 1 || n < 2) {
     for (size_t i = 0; i < n; ++i)
       fn(i);
@@ -29,8 +28,7 @@ void parallel_for(size_t n, int threads, F&& fn) {
   auto work = [&] {
     for (;;) {
       const size_t begin = next.fetch_add(chunk, std::memory_order_relaxed);
-      if (begin >= n)
-        return;
+      if (begin >= n) return;
       const size_t end = std::min(n, begin + chunk);
       for (size_t i = begin; i < end; ++i)
         fn(i);
@@ -48,18 +46,19 @@ void parallel_for(size_t n, int threads, F&& fn) {
 std::string check_settings(const config::scanner_settings& s) {
   const auto& rule = s.filters.negative_earnings;
   if (rule != "reject" && rule != "allow" && rule != "growth")
-    return "scanner.filters.negative_earnings: expected \"reject\", \"allow\" or \"growth\", "
-           "got \""
-           + rule + "\"";
-  if (s.top_n < 0)
-    return "scanner.top_n: expected a number >= 0";
+    return "scanner.filters.negative_earnings: expected \"reject\", \"allow\" or "
+           "\"growth\", "
+           "got \"" +
+           rule + "\"";
+  if (s.top_n < 0) return "scanner.top_n: expected a number >= 0";
   return {};
 }
 
 } // namespace
 
-scan_data make_scan_data(const std::unordered_map<std::string, fundamentals>& fundamentals,
-                         const std::unordered_map<std::string, bar_series>& bars) {
+scan_data
+make_scan_data(const std::unordered_map<std::string, fundamentals>& fundamentals,
+               const std::unordered_map<std::string, bar_series>& bars) {
   scan_data d;
   d.fundamentals_of = [&fundamentals](const std::string& s) -> const sc::fundamentals* {
     auto it = fundamentals.find(s);
@@ -87,20 +86,20 @@ scan_result run_scan(const std::vector<security>& universe, const scan_data& dat
     result.error = std::move(err);
     return result;
   }
-  int threads = scanner.threads > 0 ? scanner.threads
-                                    : static_cast<int>(std::thread::hardware_concurrency());
+  int threads = scanner.threads > 0
+                    ? scanner.threads
+                    : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::max(1, std::min(threads, static_cast<int>(universe.size() / 32 + 1)));
   result.timing.threads = threads;
 
-  // -- resolve data and filter (lookups on this thread only) -----------------------------
+  // -- resolve data and filter (lookups on this thread only)
+  // -----------------------------
   const size_t n = universe.size();
   std::vector<const bar_series*> bars(n);
   std::vector<const fundamentals*> funds(n);
   for (size_t i = 0; i < n; ++i) {
-    if (data.bars_of)
-      bars[i] = data.bars_of(universe[i].symbol);
-    if (data.fundamentals_of)
-      funds[i] = data.fundamentals_of(universe[i].symbol);
+    if (data.bars_of) bars[i] = data.bars_of(universe[i].symbol);
+    if (data.fundamentals_of) funds[i] = data.fundamentals_of(universe[i].symbol);
   }
   std::vector<filter_outcome> outcomes(n);
   std::vector<liquidity> liq(n);
@@ -138,13 +137,13 @@ scan_result run_scan(const std::vector<security>& universe, const scan_data& dat
   result.passed = passing.size();
   result.timing.filter = since(t0);
 
-  // -- score the survivors -----------------------------------------------------------------
+  // -- score the survivors
+  // -----------------------------------------------------------------
   const auto t1 = clock_type::now();
   std::vector<holding_returns> held;
   for (const auto& h : data.holdings) {
     holding_returns r;
-    if (h.bars)
-      r = make_holding_returns(*h.bars, scanner.correlation_days);
+    if (h.bars) r = make_holding_returns(*h.bars, scanner.correlation_days);
     r.symbol = h.symbol;
     r.sector = h.sector;
     r.value = h.value;
@@ -174,11 +173,11 @@ scan_result run_scan(const std::vector<security>& universe, const scan_data& dat
   });
   result.timing.score = since(t1);
 
-  // -- rank --------------------------------------------------------------------------------
+  // -- rank
+  // --------------------------------------------------------------------------------
   const auto t2 = clock_type::now();
   auto better = [](const candidate& a, const candidate& b) {
-    if (a.score != b.score)
-      return a.score > b.score;
+    if (a.score != b.score) return a.score > b.score;
     return a.symbol < b.symbol;
   };
   const size_t keep = std::min(scored.size(), static_cast<size_t>(scanner.top_n));

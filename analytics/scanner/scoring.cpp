@@ -10,13 +10,20 @@ namespace sc::scan {
 
 const char* to_string(factor f) {
   switch (f) {
-    case factor::momentum: return "momentum";
-    case factor::trend: return "trend";
-    case factor::volume: return "volume";
-    case factor::volatility: return "volatility";
-    case factor::fundamentals: return "fundamentals";
-    case factor::patterns: return "patterns";
-    case factor::portfolio_fit: return "portfolio_fit";
+  case factor::momentum:
+    return "momentum";
+  case factor::trend:
+    return "trend";
+  case factor::volume:
+    return "volume";
+  case factor::volatility:
+    return "volatility";
+  case factor::fundamentals:
+    return "fundamentals";
+  case factor::patterns:
+    return "patterns";
+  case factor::portfolio_fit:
+    return "portfolio_fit";
   }
   return "unknown";
 }
@@ -28,8 +35,8 @@ weights_result normalise_weights(const config::scanner_weights& w) {
   double sum = 0;
   for (size_t i = 0; i < factor_count; ++i) {
     if (!std::isfinite(raw[i]) || raw[i] < 0) {
-      out.error = std::string{"scanner.weights."} + to_string(static_cast<factor>(i))
-                  + ": expected a finite number >= 0";
+      out.error = std::string{"scanner.weights."} + to_string(static_cast<factor>(i)) +
+                  ": expected a finite number >= 0";
       return out;
     }
     sum += raw[i];
@@ -44,20 +51,15 @@ weights_result normalise_weights(const config::scanner_weights& w) {
 }
 
 double ramp(double x, double lo, double hi) {
-  if (std::isnan(x))
-    return nan;
+  if (std::isnan(x)) return nan;
   return std::clamp((x - lo) / (hi - lo), 0.0, 1.0);
 }
 
 double plateau(double x, double a, double b, double c, double d) {
-  if (std::isnan(x))
-    return nan;
-  if (x <= a || x >= d)
-    return 0;
-  if (x < b)
-    return (x - a) / (b - a);
-  if (x <= c)
-    return 1;
+  if (std::isnan(x)) return nan;
+  if (x <= a || x >= d) return 0;
+  if (x < b) return (x - a) / (b - a);
+  if (x <= c) return 1;
   return (d - x) / (d - c);
 }
 
@@ -68,8 +70,7 @@ template <size_t N>
 double blend(const std::array<double, N>& parts, const std::array<double, N>& weights) {
   double s = 0, w = 0;
   for (size_t i = 0; i < N; ++i) {
-    if (std::isnan(parts[i]))
-      continue;
+    if (std::isnan(parts[i])) continue;
     s += weights[i] * parts[i];
     w += weights[i];
   }
@@ -89,16 +90,14 @@ double momentum_score(const raw_inputs& in, const score_params& p) {
 }
 
 double trend_score(const raw_inputs& in, const score_params& p) {
-  const double d = blend<3>(
-    {ramp(in.close / in.sma50 - 1, -p.sma50_band, p.sma50_band),
-     ramp(in.close / in.sma200 - 1, -p.sma200_band, p.sma200_band),
-     ramp(in.sma50 / in.sma200 - 1, -p.cross_band, p.cross_band)},
-    {1, 1, 1});
-  if (std::isnan(d))
-    return nan;
+  const double d =
+      blend<3>({ramp(in.close / in.sma50 - 1, -p.sma50_band, p.sma50_band),
+                ramp(in.close / in.sma200 - 1, -p.sma200_band, p.sma200_band),
+                ramp(in.sma50 / in.sma200 - 1, -p.cross_band, p.cross_band)},
+               {1, 1, 1});
+  if (std::isnan(d)) return nan;
   double s = ramp(in.adx14, p.adx_lo, p.adx_hi);
-  if (std::isnan(s))
-    s = 0;
+  if (std::isnan(s)) s = 0;
   return 0.5 + (d - 0.5) * (0.5 + 0.5 * s);
 }
 
@@ -130,14 +129,15 @@ double patterns_score(const raw_inputs& in, const score_params&) {
 }
 
 double portfolio_fit_score(const raw_inputs& in, const score_params&) {
-  if (!in.has_holdings)
-    return 1;
-  const double rho = std::isnan(in.max_correlation) ? 0 : std::max(0.0, in.max_correlation);
+  if (!in.has_holdings) return 1;
+  const double rho =
+      std::isnan(in.max_correlation) ? 0 : std::max(0.0, in.max_correlation);
   const double share = std::clamp(in.sector_share, 0.0, 1.0);
   return (1 - std::min(rho, 1.0)) * (1 - share);
 }
 
-factor_breakdown score(const raw_inputs& in, const factor_array& w, const score_params& p) {
+factor_breakdown score(const raw_inputs& in, const factor_array& w,
+                       const score_params& p) {
   factor_breakdown out;
   const factor_array raw{momentum_score(in, p),     trend_score(in, p),
                          volume_score(in, p),       volatility_score(in, p),
@@ -154,7 +154,8 @@ factor_breakdown score(const raw_inputs& in, const factor_array& w, const score_
   return out;
 }
 
-// -- raw inputs ----------------------------------------------------------------------------
+// -- raw inputs
+// ----------------------------------------------------------------------------
 
 holding_returns make_holding_returns(const bar_series& bars, int days) {
   holding_returns h;
@@ -163,8 +164,7 @@ holding_returns make_holding_returns(const bar_series& bars, int days) {
   const size_t k = std::min(n > 0 ? n - 1 : 0, static_cast<size_t>(std::max(days, 0)));
   for (size_t i = n - k; i < n; ++i) {
     const double a = bars.close[i - 1], b = bars.close[i];
-    if (!(a > 0) || !(b > 0))
-      continue;
+    if (!(a > 0) || !(b > 0)) continue;
     h.date.push_back(bars.date[i]);
     h.ret.push_back(std::log(b / a));
   }
@@ -183,19 +183,15 @@ double return_correlation(const bar_series& c, const holding_returns& h, int day
     const day_number d = c.date[i];
     while (j < h.date.size() && h.date[j] < d)
       ++j;
-    if (j == h.date.size())
-      break;
-    if (h.date[j] != d)
-      continue;
+    if (j == h.date.size()) break;
+    if (h.date[j] != d) continue;
     const double a = c.close[i - 1], b = c.close[i];
-    if (!(a > 0) || !(b > 0))
-      continue;
+    if (!(a > 0) || !(b > 0)) continue;
     x.push_back(std::log(b / a));
     y.push_back(h.ret[j]);
   }
   const size_t m = x.size();
-  if (m < 10)
-    return nan;
+  if (m < 10) return nan;
   double mx = 0, my = 0;
   for (size_t i = 0; i < m; ++i) {
     mx += x[i];
@@ -209,8 +205,7 @@ double return_correlation(const bar_series& c, const holding_returns& h, int day
     sxx += (x[i] - mx) * (x[i] - mx);
     syy += (y[i] - my) * (y[i] - my);
   }
-  if (!(sxx > 0) || !(syy > 0))
-    return nan;
+  if (!(sxx > 0) || !(syy > 0)) return nan;
   return sxy / std::sqrt(sxx * syy);
 }
 
@@ -236,17 +231,16 @@ void compute_technical_inputs(const bar_series& bars, const bar_series* index,
   if (n == 0 || bars.high.size() != n || bars.low.size() != n || bars.volume.size() != n)
     return;
   in.close = c[n - 1];
-  if (n > 20)
-    in.ret20 = c[n - 1] / c[n - 21] - 1;
-  if (n > 60)
-    in.ret60 = c[n - 1] / c[n - 61] - 1;
+  if (n > 20) in.ret20 = c[n - 1] / c[n - 21] - 1;
+  if (n > 60) in.ret60 = c[n - 1] / c[n - 61] - 1;
   // Windowed indicators get exactly the bars their last value reads; the batch API
   // returns a value for every bar, and recomputing 500 of them per symbol per scan would
   // dominate the scan's cost.
   {
     const auto c_w = tail(c, wilder_bars);
     in.rsi14 = last(ind::rsi(c_w, 14));
-    in.adx14 = last(ind::adx(tail(bars.high, wilder_bars), tail(bars.low, wilder_bars), c_w, 14));
+    in.adx14 = last(
+        ind::adx(tail(bars.high, wilder_bars), tail(bars.low, wilder_bars), c_w, 14));
     in.sma50 = last(ind::sma(c_w, 50));
     in.sma200 = last(ind::sma(c_w, 200));
   }
@@ -308,20 +302,17 @@ void compute_technical_inputs(const bar_series& bars, const bar_series* index,
 }
 
 void compute_fundamental_inputs(const fundamentals* f, double price, raw_inputs& in) {
-  if (!f)
-    return;
+  if (!f) return;
   in.revenue_growth = f->revenue_growth;
   in.eps_growth = f->eps_growth;
   in.pe = f->pe_ratio;
   if (!std::isnan(f->eps)) {
     in.negative_earnings = f->eps <= 0;
-    if (!in.negative_earnings && std::isnan(in.pe) && price > 0)
-      in.pe = price / f->eps;
+    if (!in.negative_earnings && std::isnan(in.pe) && price > 0) in.pe = price / f->eps;
   } else if (!std::isnan(in.pe)) {
     in.negative_earnings = in.pe <= 0;
   }
-  if (in.negative_earnings)
-    in.pe = nan;
+  if (in.negative_earnings) in.pe = nan;
 }
 
 void compute_pattern_inputs(const std::vector<patterns::pattern_match>& matches,
@@ -341,14 +332,14 @@ void compute_fit_inputs(const bar_series& bars, const std::string& sector,
   double total = 0, same = 0;
   for (const auto& h : holdings) {
     const double rho = return_correlation(bars, h, days);
-    if (!std::isnan(rho) && (std::isnan(in.max_correlation) || rho > in.max_correlation)) {
+    if (!std::isnan(rho) &&
+        (std::isnan(in.max_correlation) || rho > in.max_correlation)) {
       in.max_correlation = rho;
       in.max_correlation_with = h.symbol;
     }
     if (h.value > 0) {
       total += h.value;
-      if (!sector.empty() && h.sector == sector)
-        same += h.value;
+      if (!sector.empty() && h.sector == sector) same += h.value;
     }
   }
   in.sector_share = total > 0 ? same / total : 0;

@@ -14,20 +14,22 @@
 //   momentum     0.4 ramp(r20, -0.15, 0.15) + 0.4 ramp(r60, -0.30, 0.30)
 //                + 0.2 plateau(RSI14, 30, 60, 70, 90)        (overbought fades)
 //   trend        direction d = mean of ramp(close/SMA50 - 1, -0.10, 0.10),
-//                ramp(close/SMA200 - 1, -0.20, 0.20), ramp(SMA50/SMA200 - 1, -0.10, 0.10);
-//                strength s = ramp(ADX14, 15, 40) (0 when unknown);
-//                trend = 0.5 + (d - 0.5)(0.5 + 0.5 s): ADX scales how far the
-//                direction moves the score from neutral.
+//                ramp(close/SMA200 - 1, -0.20, 0.20), ramp(SMA50/SMA200 - 1, -0.10,
+//                0.10); strength s = ramp(ADX14, 15, 40) (0 when unknown); trend = 0.5 +
+//                (d - 0.5)(0.5 + 0.5 s): ADX scales how far the direction moves the score
+//                from neutral.
 //   volume       0.5 ramp(mean relative volume of the last 5 bars, 0.5, 2.0)
 //                + 0.5 ramp(OBV slope, -0.5, 0.5), OBV slope = (OBV[t] - OBV[t-20]) /
 //                (20 x 20-day average volume), i.e. the net share of volume on up days.
 //   volatility   0.75 plateau(HV20, 0.10, 0.30, 0.60, 1.20)
 //                + 0.25 plateau(beta60, -0.5, 0.8, 1.8, 3.0): moderate volatility is
 //                preferred; dead and wild stocks both score low.
-//   fundamentals 0.4 ramp(revenue growth, -0.10, 0.40) + 0.3 ramp(EPS growth, -0.25, 0.50)
+//   fundamentals 0.4 ramp(revenue growth, -0.10, 0.40) + 0.3 ramp(EPS growth, -0.25,
+//   0.50)
 //                + 0.3 valuation, valuation = ramp(P/E, 60, 10) for positive earnings,
 //                0 for negative earnings.
-//   patterns     clamp(0.5 + 0.5 (sum of bullish confidences - sum of bearish ones), 0, 1);
+//   patterns     clamp(0.5 + 0.5 (sum of bullish confidences - sum of bearish ones), 0,
+//   1);
 //                no pattern = 0.5.
 //   portfolio_fit (1 - max(0, max correlation of daily log returns with any holding))
 //                x (1 - share of holdings' value in the candidate's sector); 1 with no
@@ -69,7 +71,7 @@ using factor_array = std::array<double, factor_count>;
 /// Weights normalised by their sum, or an error naming the bad weight.
 struct weights_result {
   factor_array w{};
-  std::string error;   ///< Empty on success.
+  std::string error; ///< Empty on success.
   bool ok() const noexcept { return error.empty(); }
 };
 
@@ -83,8 +85,8 @@ double plateau(double x, double a, double b, double c, double d);
 /// The raw inputs of one symbol's score, kept for the explanation.
 struct raw_inputs {
   // momentum
-  double ret20 = nan;            ///< close[t] / close[t-20] - 1
-  double ret60 = nan;            ///< close[t] / close[t-60] - 1
+  double ret20 = nan; ///< close[t] / close[t-20] - 1
+  double ret60 = nan; ///< close[t] / close[t-60] - 1
   double rsi14 = nan;
   // trend
   double close = nan;
@@ -92,25 +94,25 @@ struct raw_inputs {
   double sma200 = nan;
   double adx14 = nan;
   // volume
-  double rel_volume5 = nan;      ///< Mean of the last 5 relative-volume values (20-bar base).
+  double rel_volume5 = nan; ///< Mean of the last 5 relative-volume values (20-bar base).
   double obv_slope20 = nan;
   double avg_volume20 = nan;
   double avg_dollar_volume20 = nan;
   // volatility
-  double hist_vol20 = nan;       ///< Annualised.
-  double beta60 = nan;           ///< Against the index; NaN without index bars.
+  double hist_vol20 = nan; ///< Annualised.
+  double beta60 = nan;     ///< Against the index; NaN without index bars.
   // fundamentals
   double revenue_growth = nan;
   double eps_growth = nan;
-  double pe = nan;               ///< Derived from price / EPS when not given.
+  double pe = nan; ///< Derived from price / EPS when not given.
   bool negative_earnings = false;
   // patterns
-  double pattern_bullish = 0;    ///< Sum of confidences of bullish matches.
+  double pattern_bullish = 0; ///< Sum of confidences of bullish matches.
   double pattern_bearish = 0;
   // portfolio fit
-  double max_correlation = nan;  ///< NaN with no comparable holding.
+  double max_correlation = nan; ///< NaN with no comparable holding.
   std::string max_correlation_with;
-  double sector_share = 0;       ///< Holdings' value in this sector / total value.
+  double sector_share = 0; ///< Holdings' value in this sector / total value.
   bool has_holdings = false;
 };
 
@@ -159,7 +161,7 @@ struct holding_returns {
   std::string symbol;
   std::string sector;
   double value = 0;
-  std::vector<day_number> date;  ///< Date of each return's second bar, ascending.
+  std::vector<day_number> date; ///< Date of each return's second bar, ascending.
   std::vector<double> ret;
 };
 
@@ -168,7 +170,8 @@ holding_returns make_holding_returns(const bar_series& bars, int days);
 
 /// Pearson correlation of the candidate's last `days` log returns with the holding's on
 /// the dates both have; NaN with fewer than 10 common dates or zero variance.
-double return_correlation(const bar_series& candidate, const holding_returns& h, int days);
+double return_correlation(const bar_series& candidate, const holding_returns& h,
+                          int days);
 
 /// Fills the technical inputs (momentum, trend, volume, volatility) of `in` from daily
 /// bars with the batch indicator API; `index` (may be null) gives beta over the dates

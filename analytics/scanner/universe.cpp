@@ -27,8 +27,7 @@ std::string normalise_symbol(std::string_view symbol) {
 namespace {
 
 void add_origin(std::vector<std::string>& origins, const std::string& o) {
-  if (std::find(origins.begin(), origins.end(), o) == origins.end())
-    origins.push_back(o);
+  if (std::find(origins.begin(), origins.end(), o) == origins.end()) origins.push_back(o);
 }
 
 bool has_cap(double x) {
@@ -52,27 +51,20 @@ std::vector<security> merge_universe(const std::vector<std::vector<security>>& l
   for (const auto& list : lists) {
     for (const auto& s : list) {
       auto sym = normalise_symbol(s.symbol);
-      if (sym.empty())
-        continue;
+      if (sym.empty()) continue;
       auto& e = entry(sym);
-      if (e.name.empty())
-        e.name = s.name;
-      if (e.sector.empty())
-        e.sector = s.sector;
-      if (e.exchange.empty())
-        e.exchange = s.exchange;
-      if (!has_cap(e.market_cap) && has_cap(s.market_cap))
-        e.market_cap = s.market_cap;
-      if (s.origin.empty())
-        add_origin(e.origin, "unknown");
+      if (e.name.empty()) e.name = s.name;
+      if (e.sector.empty()) e.sector = s.sector;
+      if (e.exchange.empty()) e.exchange = s.exchange;
+      if (!has_cap(e.market_cap) && has_cap(s.market_cap)) e.market_cap = s.market_cap;
+      if (s.origin.empty()) add_origin(e.origin, "unknown");
       for (const auto& o : s.origin)
         add_origin(e.origin, o);
     }
   }
   for (const auto& w : watchlist) {
     auto sym = normalise_symbol(w);
-    if (sym.empty())
-      continue;
+    if (sym.empty()) continue;
     add_origin(entry(sym).origin, "watchlist");
   }
   std::sort(out.begin(), out.end(),

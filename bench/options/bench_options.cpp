@@ -45,10 +45,15 @@ const book& the_book() {
   return b;
 }
 
-// -- textbook baseline -------------------------------------------------------------------
+// -- textbook baseline
+// -------------------------------------------------------------------
 
-double tb_cdf(double x) { return 0.5 * (1 + std::erf(x / std::sqrt(2.0))); }
-double tb_pdf(double x) { return std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI); }
+double tb_cdf(double x) {
+  return 0.5 * (1 + std::erf(x / std::sqrt(2.0)));
+}
+double tb_pdf(double x) {
+  return std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI);
+}
 
 struct tb_out {
   double price, delta, gamma, vega, theta, rho;
@@ -56,21 +61,25 @@ struct tb_out {
 
 tb_out textbook_greeks(const bsm_inputs& c) {
   const double sq = std::sqrt(c.years);
-  const double d1 = (std::log(c.spot / c.strike) + (c.rate - c.dividend_yield + 0.5 * c.vol * c.vol) * c.years) /
+  const double d1 = (std::log(c.spot / c.strike) +
+                     (c.rate - c.dividend_yield + 0.5 * c.vol * c.vol) * c.years) /
                     (c.vol * sq);
   const double d2 = d1 - c.vol * sq;
-  const double dq = std::exp(-c.dividend_yield * c.years), dr = std::exp(-c.rate * c.years);
+  const double dq = std::exp(-c.dividend_yield * c.years),
+               dr = std::exp(-c.rate * c.years);
   tb_out o;
   if (c.type == option_type::call) {
     o.price = c.spot * dq * tb_cdf(d1) - c.strike * dr * tb_cdf(d2);
     o.delta = dq * tb_cdf(d1);
-    o.theta = -c.spot * dq * tb_pdf(d1) * c.vol / (2 * sq) - c.rate * c.strike * dr * tb_cdf(d2) +
+    o.theta = -c.spot * dq * tb_pdf(d1) * c.vol / (2 * sq) -
+              c.rate * c.strike * dr * tb_cdf(d2) +
               c.dividend_yield * c.spot * dq * tb_cdf(d1);
     o.rho = c.strike * c.years * dr * tb_cdf(d2);
   } else {
     o.price = c.strike * dr * tb_cdf(-d2) - c.spot * dq * tb_cdf(-d1);
     o.delta = -dq * tb_cdf(-d1);
-    o.theta = -c.spot * dq * tb_pdf(d1) * c.vol / (2 * sq) + c.rate * c.strike * dr * tb_cdf(-d2) -
+    o.theta = -c.spot * dq * tb_pdf(d1) * c.vol / (2 * sq) +
+              c.rate * c.strike * dr * tb_cdf(-d2) -
               c.dividend_yield * c.spot * dq * tb_cdf(-d1);
     o.rho = -c.strike * c.years * dr * tb_cdf(-d2);
   }
@@ -95,9 +104,9 @@ double textbook_iv(bsm_inputs c, double price) {
 }
 
 void per_option(benchmark::State& state, std::size_t n, const char* name) {
-  state.counters[name] = benchmark::Counter(static_cast<double>(n),
-                                            benchmark::Counter::kIsIterationInvariantRate |
-                                              benchmark::Counter::kInvert);
+  state.counters[name] = benchmark::Counter(
+      static_cast<double>(n),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
 }
 
@@ -108,8 +117,8 @@ void bm_batch_price_greeks(benchmark::State& state) {
   const std::size_t n = b.type.size();
   std::vector<double> p(n), d(n), g(n), v(n), t(n), r(n);
   for (auto _ : state) {
-    bsm_batch({b.type.data(), b.spot.data(), b.strike.data(), b.years.data(), b.rate.data(),
-               b.div.data(), b.vol.data()},
+    bsm_batch({b.type.data(), b.spot.data(), b.strike.data(), b.years.data(),
+               b.rate.data(), b.div.data(), b.vol.data()},
               {p.data(), d.data(), g.data(), v.data(), t.data(), r.data()}, n);
     benchmark::DoNotOptimize(p.data());
     benchmark::ClobberMemory();
@@ -124,7 +133,8 @@ void bm_scalar_price_greeks(benchmark::State& state) {
   const std::size_t n = b.type.size();
   double sink = 0;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < n; ++i) sink += bsm_greeks(b.contract(i)).theta;
+    for (std::size_t i = 0; i < n; ++i)
+      sink += bsm_greeks(b.contract(i)).theta;
     benchmark::DoNotOptimize(sink);
   }
   per_option(state, n, "ns_per_option");
@@ -137,7 +147,8 @@ void bm_textbook_price_greeks(benchmark::State& state) {
   const std::size_t n = b.type.size();
   double sink = 0;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < n; ++i) sink += textbook_greeks(b.contract(i)).theta;
+    for (std::size_t i = 0; i < n; ++i)
+      sink += textbook_greeks(b.contract(i)).theta;
     benchmark::DoNotOptimize(sink);
   }
   per_option(state, n, "ns_per_option");
@@ -152,7 +163,8 @@ void bm_iv_scalar(benchmark::State& state) {
   const std::size_t n = b.type.size();
   double sink = 0;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < n; ++i) sink += implied_vol(b.contract(i), b.price[i]).vol;
+    for (std::size_t i = 0; i < n; ++i)
+      sink += implied_vol(b.contract(i), b.price[i]).vol;
     benchmark::DoNotOptimize(sink);
   }
   per_option(state, n, "ns_per_call");
@@ -182,7 +194,8 @@ void bm_iv_textbook_newton(benchmark::State& state) {
   const std::size_t n = b.type.size();
   double sink = 0;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < n; ++i) sink += textbook_iv(b.contract(i), b.price[i]);
+    for (std::size_t i = 0; i < n; ++i)
+      sink += textbook_iv(b.contract(i), b.price[i]);
     benchmark::DoNotOptimize(sink);
   }
   per_option(state, n, "ns_per_call");
@@ -197,7 +210,8 @@ void bm_american_bs2002(benchmark::State& state) {
   const std::size_t n = 512;
   double sink = 0;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < n; ++i) sink += bjerksund_stensland_price(b.contract(i));
+    for (std::size_t i = 0; i < n; ++i)
+      sink += bjerksund_stensland_price(b.contract(i));
     benchmark::DoNotOptimize(sink);
   }
   per_option(state, n, "ns_per_call");
@@ -210,7 +224,8 @@ void bm_american_tree_1001(benchmark::State& state) {
   const std::size_t n = 8;
   double sink = 0;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < n; ++i) sink += binomial_price(b.contract(i), 1001);
+    for (std::size_t i = 0; i < n; ++i)
+      sink += binomial_price(b.contract(i), 1001);
     benchmark::DoNotOptimize(sink);
   }
   per_option(state, n, "ns_per_call");

@@ -65,7 +65,7 @@ void bm_portfolio_var(benchmark::State& state) {
   const auto b = make_book(static_cast<int>(state.range(0)));
   for (auto _ : state)
     benchmark::DoNotOptimize(portfolio_historical_var(b.positions, b.history, 252));
-  state.SetItemsProcessed(state.iterations() * state.range(0) * 252);  // revaluations
+  state.SetItemsProcessed(state.iterations() * state.range(0) * 252); // revaluations
 }
 BENCHMARK(bm_portfolio_var)->Arg(10)->Arg(50);
 
@@ -95,7 +95,7 @@ void bm_pre_trade(benchmark::State& state) {
   t.position = b.positions[0];
   t.position.symbol = "NEW";
   t.position.underlying = "UNEW";
-  t.position.quantity = static_cast<double>(state.range(0));  // big enough to resize
+  t.position.quantity = static_cast<double>(state.range(0)); // big enough to resize
   t.underlying_returns = returns(99, 252);
   config::risk_settings lim;
   lim.max_delta = 1e9;

@@ -44,8 +44,7 @@ const dataset& data() {
       if (auto f = m.fundamentals_of(sec.symbol))
         out.funds.emplace(sec.symbol, std::move(*f));
     }
-    if (auto b = m.bars("SCX", 504))
-      out.index = std::move(*b);
+    if (auto b = m.bars("SCX", 504)) out.index = std::move(*b);
     return out;
   }();
   return d;
@@ -79,8 +78,7 @@ void run(benchmark::State& state, bool all_pass) {
   sc::config::scanner_settings scanner;
   sc::config::trading_settings trading;
   scanner.threads = static_cast<int>(state.range(0));
-  if (all_pass)
-    open_filters(scanner, trading);
+  if (all_pass) open_filters(scanner, trading);
   auto in = sc::scan::make_scan_data(d.funds, d.bars);
   in.index_bars = d.index.size() ? &d.index : nullptr;
   size_t passed = 0;
@@ -132,8 +130,7 @@ size_t baseline_scan(const dataset& d, const sc::config::scanner_settings& scann
       fi.avg_dollar_volume = l.avg_dollar_volume;
     }
     fi.market_cap = scan::resolve_market_cap(s, fd, fi.price);
-    if (!scan::apply_filters(fi, scanner.filters, trading, true).passed())
-      continue;
+    if (!scan::apply_filters(fi, scanner.filters, trading, true).passed()) continue;
     const auto& c = bs->close;
     const size_t n = c.size();
     scan::raw_inputs in;
@@ -149,8 +146,7 @@ size_t baseline_scan(const dataset& d, const sc::config::scanner_settings& scann
     const auto obv = ind::obv(c, bs->volume);
     in.obv_slope20 = (obv[n - 1] - obv[n - 21]) / (20 * fi.avg_volume);
     in.hist_vol20 = ind::hist_vol(c, 20).back();
-    if (d.index.size() == n)
-      in.beta60 = ind::beta(c, d.index.close, 60).back();
+    if (d.index.size() == n) in.beta60 = ind::beta(c, d.index.close, 60).back();
     scan::compute_fundamental_inputs(fd, in.close, in);
     scan::compute_pattern_inputs(patterns::detect_all(*bs, pp), in);
     ranked.emplace_back(scan::score(in, w).composite, s.symbol);
@@ -165,8 +161,7 @@ void run_baseline(benchmark::State& state, bool all_pass) {
   const auto& d = data();
   sc::config::scanner_settings scanner;
   sc::config::trading_settings trading;
-  if (all_pass)
-    open_filters(scanner, trading);
+  if (all_pass) open_filters(scanner, trading);
   std::vector<std::pair<double, std::string>> ranked;
   size_t passed = 0;
   for (auto _ : state) {
@@ -189,7 +184,15 @@ void BM_baseline_all_pass(benchmark::State& state) {
 
 BENCHMARK(BM_baseline_default)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_baseline_all_pass)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_scan_default)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)
-  ->UseRealTime();
-BENCHMARK(BM_scan_all_pass)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)
-  ->UseRealTime();
+BENCHMARK(BM_scan_default)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_scan_all_pass)
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();

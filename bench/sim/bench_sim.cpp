@@ -38,8 +38,11 @@ void bm_universe_and_all_bars(benchmark::State& st) {
   st.SetItemsProcessed(st.iterations() * st.range(0) * s.history_days);
   st.counters["bars"] = double(st.range(0)) * s.history_days;
 }
-BENCHMARK(bm_universe_and_all_bars)->Arg(500)->Arg(5000)->Arg(10000)
-  ->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_universe_and_all_bars)
+    ->Arg(500)
+    ->Arg(5000)
+    ->Arg(10000)
+    ->Unit(benchmark::kMillisecond);
 
 /// One full bar history.
 void bm_bars_one_symbol(benchmark::State& st) {

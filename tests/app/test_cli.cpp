@@ -26,7 +26,8 @@ struct temp_dir {
   fs::path path;
   temp_dir() {
     std::random_device rd;
-    path = fs::temp_directory_path() / ("sc-cli-" + std::to_string(rd()) + std::to_string(rd()));
+    path = fs::temp_directory_path() /
+           ("sc-cli-" + std::to_string(rd()) + std::to_string(rd()));
     fs::create_directories(path);
   }
   ~temp_dir() {
@@ -58,8 +59,7 @@ outcome run(const std::vector<std::string>& args, const fs::path& cwd) {
     dup2(err_pipe[1], 2);
     close(out_pipe[0]);
     close(err_pipe[0]);
-    if (chdir(cwd.c_str()) != 0)
-      _exit(127);
+    if (chdir(cwd.c_str()) != 0) _exit(127);
     std::vector<char*> argv;
     std::string bin = SMALLCAP_BIN;
     argv.push_back(bin.data());
@@ -77,11 +77,9 @@ outcome run(const std::vector<std::string>& args, const fs::path& cwd) {
   int open_fds = 2;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes{3};
   while (open_fds > 0 && std::chrono::steady_clock::now() < deadline) {
-    if (poll(fds.data(), fds.size(), 1000) <= 0)
-      continue;
+    if (poll(fds.data(), fds.size(), 1000) <= 0) continue;
     for (size_t i = 0; i < fds.size(); ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP)))
-        continue;
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
       char buf[65536];
       auto n = read(fds[i].fd, buf, sizeof buf);
       if (n <= 0) {
@@ -103,8 +101,7 @@ std::vector<std::string> lines(const std::string& s) {
   std::vector<std::string> out;
   std::istringstream in{s};
   for (std::string l; std::getline(in, l);)
-    if (!l.empty())
-      out.push_back(l);
+    if (!l.empty()) out.push_back(l);
   return out;
 }
 
@@ -137,12 +134,14 @@ TEST_CASE("usage errors exit 2") {
   temp_dir dir;
   CHECK(run({"scan"}, dir.path).code == 2);
   CHECK(run({"no-such-command"}, dir.path).code == 2);
-  CHECK(run({"config", "check", (dir.path / "missing.toml").string()}, dir.path).code == 2);
+  CHECK(run({"config", "check", (dir.path / "missing.toml").string()}, dir.path).code ==
+        2);
 }
 
 TEST_CASE("scan --once --json prints ranked candidates with factors and option Greeks") {
   temp_dir dir;
-  auto r = run({"scan", "--once", "--json", "--set", "data.sim.universe_size=200"}, dir.path);
+  auto r =
+      run({"scan", "--once", "--json", "--set", "data.sim.universe_size=200"}, dir.path);
   INFO(r.err.substr(0, 2000));
   REQUIRE(r.code == 0);
   auto doc = boost::json::parse(r.out).as_object();
@@ -185,8 +184,7 @@ TEST_CASE("run logs completed cycles and stops cleanly on SIGTERM") {
   if (pid == 0) {
     dup2(err_pipe[1], 2);
     close(err_pipe[0]);
-    if (chdir(dir.path.c_str()) != 0)
-      _exit(127);
+    if (chdir(dir.path.c_str()) != 0) _exit(127);
     std::string bin = SMALLCAP_BIN;
     execl(bin.c_str(), bin.c_str(), "run", "--set", "data.sim.universe_size=100", "--set",
           "scanner.interval=1s", static_cast<char*>(nullptr));
@@ -198,16 +196,14 @@ TEST_CASE("run logs completed cycles and stops cleanly on SIGTERM") {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{60};
   pollfd pfd{err_pipe[0], POLLIN, 0};
   while (cycles < 2 && std::chrono::steady_clock::now() < deadline) {
-    if (poll(&pfd, 1, 500) <= 0)
-      continue;
+    if (poll(&pfd, 1, 500) <= 0) continue;
     char buf[8192];
     auto n = read(err_pipe[0], buf, sizeof buf);
-    if (n <= 0)
-      break;
+    if (n <= 0) break;
     log.append(buf, static_cast<size_t>(n));
     cycles = 0;
-    for (size_t at = 0; (at = log.find("\"event\":\"cycle_completed\"", at)) != std::string::npos;
-         ++at)
+    for (size_t at = 0;
+         (at = log.find("\"event\":\"cycle_completed\"", at)) != std::string::npos; ++at)
       ++cycles;
   }
   INFO(log.substr(0, 4000));
@@ -215,12 +211,10 @@ TEST_CASE("run logs completed cycles and stops cleanly on SIGTERM") {
   kill(pid, SIGTERM);
   // Drain the rest of the log until the process closes it.
   for (;;) {
-    if (poll(&pfd, 1, 30000) <= 0)
-      break;
+    if (poll(&pfd, 1, 30000) <= 0) break;
     char buf[8192];
     auto n = read(err_pipe[0], buf, sizeof buf);
-    if (n <= 0)
-      break;
+    if (n <= 0) break;
     log.append(buf, static_cast<size_t>(n));
   }
   close(err_pipe[0]);

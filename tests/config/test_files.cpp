@@ -150,7 +150,8 @@ std::string all(const std::vector<std::string>& lines) {
 
 #define SC_SOURCE_FIELDS(X)                                                              \
   X(name)                                                                                \
-  X(enabled) X(priority) X(api_key_env) X(base_url) X(timeout) X(limits.per_second)      \
+  X(enabled)                                                                             \
+  X(priority) X(api_key_env) X(base_url) X(timeout) X(limits.per_second)                 \
       X(limits.per_minute) X(limits.per_day)
 
 void check_equal(const settings& a, const settings& b) {

@@ -27,8 +27,8 @@ struct temp_dir {
   std::filesystem::path path;
   temp_dir() {
     std::random_device rd;
-    path = std::filesystem::temp_directory_path()
-           / ("sc-int-" + std::to_string(rd()) + std::to_string(rd()));
+    path = std::filesystem::temp_directory_path() /
+           ("sc-int-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(path);
   }
   ~temp_dir() {
@@ -65,11 +65,10 @@ struct node_fixture {
     caf::scoped_actor self{sys};
     auto p = actors::lookup<pipeline_actor>(sys, actors::names::pipeline);
     caf::expected<cycle_report> out{caf::error{}};
-    if (!p)
-      return make_error(ec::unavailable, "pipeline");
+    if (!p) return make_error(ec::unavailable, "pipeline");
     self->request(p, 60s, atom::cycle::value)
-      .receive([&](cycle_report& r) { out = std::move(r); },
-               [&](caf::error& e) { out = std::move(e); });
+        .receive([&](cycle_report& r) { out = std::move(r); },
+                 [&](caf::error& e) { out = std::move(e); });
     return out;
   }
 
@@ -77,15 +76,14 @@ struct node_fixture {
     caf::scoped_actor self{sys};
     health_report out;
     self->request(n->supervisor(), 10s, atom::health::value)
-      .receive([&](health_report& h) { out = std::move(h); },
-               [&](caf::error& e) { FAIL("health: " << sys.render(e)); });
+        .receive([&](health_report& h) { out = std::move(h); },
+                 [&](caf::error& e) { FAIL("health: " << sys.render(e)); });
     return out;
   }
 
   const actor_health& child(const health_report& h, const std::string& name) {
     for (auto& a : h.actors)
-      if (a.name == name)
-        return a;
+      if (a.name == name) return a;
     FAIL("no child " << name);
     throw std::logic_error("unreachable");
   }
@@ -97,8 +95,8 @@ struct node_fixture {
     for (int i = 0; i < 200; ++i) {
       auto h = health();
       auto& c = child(h, name);
-      if (c.restarts >= restarts && c.state == lifecycle::running
-          && actors::lookup<caf::actor>(sys, caf::atom_from_string(name)))
+      if (c.restarts >= restarts && c.state == lifecycle::running &&
+          actors::lookup<caf::actor>(sys, caf::atom_from_string(name)))
         return true;
       self->receive(caf::after(50ms) >> [] {});
     }
@@ -108,7 +106,8 @@ struct node_fixture {
 
 } // namespace
 
-TEST_CASE_METHOD(node_fixture, "one cycle produces consistent candidates, ideas and positions") {
+TEST_CASE_METHOD(node_fixture,
+                 "one cycle produces consistent candidates, ideas and positions") {
   auto r = cycle();
   REQUIRE(r);
   auto& scan = r->scan;
@@ -164,8 +163,7 @@ TEST_CASE_METHOD(node_fixture, "one cycle produces consistent candidates, ideas 
       CHECK(o.bid <= o.ask);
       CHECK(o.pop >= 0);
       CHECK(o.pop <= 1);
-      if (i > 0)
-        CHECK(rep.ideas[i - 1].score >= o.score);
+      if (i > 0) CHECK(rep.ideas[i - 1].score >= o.score);
     }
   }
   CHECK(ideas > 0);
@@ -176,15 +174,14 @@ TEST_CASE_METHOD(node_fixture, "one cycle produces consistent candidates, ideas 
   double marked = 0;
   for (auto& p : pf.positions) {
     CHECK(p.quantity > 0);
-    CHECK(p.avg_cost * 100 * static_cast<double>(p.quantity)
-          <= cfg->risk.max_position * cfg->trading.starting_cash + 1e-6);
+    CHECK(p.avg_cost * 100 * static_cast<double>(p.quantity) <=
+          cfg->risk.max_position * cfg->trading.starting_cash + 1e-6);
     marked += p.market_value;
   }
   CHECK(pf.equity == Approx(pf.cash + marked).epsilon(1e-12));
   for (auto& d : r->decisions) {
     CHECK(d.quantity <= d.proposal.quantity);
-    if (d.decision == verdict::reject)
-      CHECK(d.quantity == 0);
+    if (d.decision == verdict::reject) CHECK(d.quantity == 0);
     CHECK(!d.reason.empty());
   }
   CHECK(r->opened.size() <= r->decisions.size());
@@ -192,10 +189,11 @@ TEST_CASE_METHOD(node_fixture, "one cycle produces consistent candidates, ideas 
   CHECK(r->risk.cvar >= r->risk.var);
 }
 
-TEST_CASE_METHOD(node_fixture, "a crashed pipeline actor is restarted and the next cycle completes") {
+TEST_CASE_METHOD(node_fixture,
+                 "a crashed pipeline actor is restarted and the next cycle completes") {
   REQUIRE(cycle());
-  for (auto name : {"scanner", "options", "risk", "portfolio", "fetcher", "src_sim",
-                    "pipeline"}) {
+  for (auto name :
+       {"scanner", "options", "risk", "portfolio", "fetcher", "src_sim", "pipeline"}) {
     INFO("crashing " << name);
     auto before = child(health(), name).restarts;
     auto victim = actors::lookup<control_actor>(sys, caf::atom_from_string(name));

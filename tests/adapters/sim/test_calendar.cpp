@@ -10,16 +10,19 @@ using namespace sc;
 using namespace sc::sim;
 
 namespace {
-day_number ymd(int y, int m, int d) { return to_day_number({y, m, d}); }
+day_number ymd(int y, int m, int d) {
+  return to_day_number({y, m, d});
+}
 // Seconds since the epoch of a UTC wall-clock time, written out by hand.
 timestamp utc(int y, int mo, int d, int h, int mi) {
-  return timestamp{std::chrono::seconds{int64_t{ymd(y, mo, d)} * 86400 + h * 3600 + mi * 60}};
+  return timestamp{
+      std::chrono::seconds{int64_t{ymd(y, mo, d)} * 86400 + h * 3600 + mi * 60}};
 }
 } // namespace
 
 TEST_CASE("civil dates round-trip and known weekdays hold", "[sim][calendar]") {
   CHECK(ymd(1970, 1, 1) == 0);
-  CHECK(ymd(2000, 3, 1) == 11017);   // 30 years incl. 7 leap days + Jan/Feb 2000
+  CHECK(ymd(2000, 3, 1) == 11017);      // 30 years incl. 7 leap days + Jan/Feb 2000
   CHECK(weekday(ymd(2026, 1, 2)) == 5); // a Friday
   CHECK(weekday(ymd(1969, 12, 31)) == 3);
   for (day_number d = -800; d < 40000; d += 37) {

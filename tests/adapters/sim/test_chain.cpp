@@ -25,7 +25,9 @@ const market& mkt() {
   return m;
 }
 
-double ncdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double ncdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 // Textbook Black-Scholes-Merton with a continuous dividend yield.
 double bs(bool call, double s, double k, double t, double r, double q, double v) {
@@ -49,8 +51,8 @@ double implied_vol(bool call, double price, double s, double k, double t, double
 }
 
 double years_to(const option_chain& ch, day_number expiry) {
-  return std::chrono::duration<double>(sim::session_close(expiry) - ch.as_of).count()
-         / (365.0 * 86400.0);
+  return std::chrono::duration<double>(sim::session_close(expiry) - ch.as_of).count() /
+         (365.0 * 86400.0);
 }
 
 struct pair_key {
@@ -103,7 +105,10 @@ TEST_CASE("contracts are European, OCC-named and on standard strike increments",
       CHECK(c.style == exercise_style::european);
       CHECK(c.underlying == ch->underlying);
       const auto strike_cents = std::llround(c.strike * 100);
-      const long long inc = c.strike < 5 ? 50 : c.strike < 25 ? 100 : c.strike < 200 ? 250 : 500;
+      const long long inc = c.strike < 5     ? 50
+                            : c.strike < 25  ? 100
+                            : c.strike < 200 ? 250
+                                             : 500;
       CHECK(strike_cents % inc == 0);
       // ROOT + YYMMDD + C/P + strike x 1000 in 8 digits.
       const std::string& s = c.contract;
@@ -112,13 +117,13 @@ TEST_CASE("contracts are European, OCC-named and on standard strike increments",
       CHECK(s.substr(0, root) == ch->underlying);
       const auto cd = sim::to_civil(c.expiry);
       char want[32];
-      std::snprintf(want, sizeof want, "%02d%02d%02d%c%08lld", cd.year % 100, cd.month, cd.day,
-                    c.type == option_type::call ? 'C' : 'P', strike_cents * 10);
+      std::snprintf(want, sizeof want, "%02d%02d%02d%c%08lld", cd.year % 100, cd.month,
+                    cd.day, c.type == option_type::call ? 'C' : 'P', strike_cents * 10);
       CHECK(s.substr(root) == want);
     }
   }
-  CHECK(sim::occ_symbol("ABCD", sim::to_day_number({2026, 1, 16}), option_type::call, 12.5)
-        == "ABCD260116C00012500");
+  CHECK(sim::occ_symbol("ABCD", sim::to_day_number({2026, 1, 16}), option_type::call,
+                        12.5) == "ABCD260116C00012500");
 }
 
 TEST_CASE("chain quotes respect bid/ask order and no-arbitrage bounds", "[sim][chain]") {
@@ -163,8 +168,7 @@ TEST_CASE("chain quotes respect bid/ask order and no-arbitrage bounds", "[sim][c
     // Monotone in strike: a higher strike's call bid never exceeds a lower strike's ask.
     const option_quote* prev = nullptr;
     for (const auto& [k, c] : calls) {
-      if (prev && prev->expiry == c->expiry)
-        CHECK(c->bid <= prev->ask);
+      if (prev && prev->expiry == c->expiry) CHECK(c->bid <= prev->ask);
       prev = c;
     }
   }
@@ -183,15 +187,16 @@ TEST_CASE("implied vols from the mids show skew, curvature and the provider's le
     // The monthly expiry nearest to 60 days.
     day_number best = 0;
     for (const auto& c : ch->contracts)
-      if (best == 0 || std::abs(c.expiry - m.start_day() - 60) < std::abs(best - m.start_day() - 60))
+      if (best == 0 ||
+          std::abs(c.expiry - m.start_day() - 60) < std::abs(best - m.start_day() - 60))
         best = c.expiry;
     const double tt = years_to(*ch, best);
     double atm_iv = NAN, atm_dist = 1e9, otm_put_iv = NAN, otm_dist = 1e9;
     const double fwd = s * std::exp((r - q) * tt);
-    const double target_put = fwd * std::exp(-1.0 * 0.5 * std::sqrt(tt)); // ~1 sd at 50% vol
+    const double target_put =
+        fwd * std::exp(-1.0 * 0.5 * std::sqrt(tt)); // ~1 sd at 50% vol
     for (const auto& c : ch->contracts) {
-      if (c.expiry != best)
-        continue;
+      if (c.expiry != best) continue;
       const double mid = 0.5 * (c.bid + c.ask);
       const bool call = c.type == option_type::call;
       const double iv = implied_vol(call, mid, s, c.strike, tt, r, q);
@@ -220,7 +225,8 @@ TEST_CASE("implied vols from the mids show skew, curvature and the provider's le
       // keep tick rounding out of it; the provider IVs were checked against mids above).
       double atm_model = NAN, d = 1e9;
       for (const auto& c : ch->contracts)
-        if (c.expiry == best && c.type == option_type::put && std::abs(c.strike - fwd) < d) {
+        if (c.expiry == best && c.type == option_type::put &&
+            std::abs(c.strike - fwd) < d) {
           d = std::abs(c.strike - fwd);
           atm_model = c.provider_iv;
         }
@@ -257,18 +263,17 @@ TEST_CASE("IV history runs 252 days and continues into the chain's ATM level",
     // used (they were checked against the mids above); mids of cheap contracts carry
     // tick rounding of several vol points.
     const auto ch = m.chain(sym, m.first_open() - 1h);
-    // expiry -> strike -> call provider IV; then interpolate in log-strike to the forward.
+    // expiry -> strike -> call provider IV; then interpolate in log-strike to the
+    // forward.
     std::map<day_number, std::map<double, double>> by_exp;
     for (const auto& c : ch->contracts)
-      if (c.type == option_type::call)
-        by_exp[c.expiry][c.strike] = c.provider_iv;
+      if (c.type == option_type::call) by_exp[c.expiry][c.strike] = c.provider_iv;
     std::map<day_number, std::pair<double, double>> atm; // expiry -> (unused, iv)
     for (const auto& [e, smile] : by_exp) {
       const double tt = years_to(*ch, e);
       const double fwd = ch->spot * std::exp((ch->rate - ch->dividend_yield) * tt);
       auto hi = smile.upper_bound(fwd);
-      if (hi == smile.begin() || hi == smile.end())
-        continue;
+      if (hi == smile.begin() || hi == smile.end()) continue;
       auto lo = std::prev(hi);
       const double x = std::log(fwd / lo->first) / std::log(hi->first / lo->first);
       atm[e] = {0.0, (1 - x) * lo->second + x * hi->second};
@@ -297,7 +302,8 @@ TEST_CASE("IV history runs 252 days and continues into the chain's ATM level",
 TEST_CASE("spreads widen for illiquid names and far strikes", "[sim][chain]") {
   const market& m = mkt();
   const timestamp t = m.first_open() + 4h;
-  std::vector<std::pair<double, double>> liq_spread; // (option_liquidity, median rel spread)
+  std::vector<std::pair<double, double>>
+      liq_spread; // (option_liquidity, median rel spread)
   int far_wider = 0, compared = 0;
   for (size_t i = 0; i < 60; ++i) {
     const auto& sym = m.universe()[i].symbol;
@@ -310,10 +316,8 @@ TEST_CASE("spreads widen for illiquid names and far strikes", "[sim][chain]") {
     double near_rel = NAN, far_rel = NAN, near_k = 1e18, far_k = 0;
     for (const auto& c : ch->contracts) {
       const double mid = 0.5 * (c.bid + c.ask);
-      if (c.bid <= 0)
-        continue;
-      if (mid >= 0.5)
-        rel.push_back((c.ask - c.bid) / mid);
+      if (c.bid <= 0) continue;
+      if (mid >= 0.5) rel.push_back((c.ask - c.bid) / mid);
       if (c.expiry == e && c.type == option_type::call && c.strike >= ch->spot) {
         if (c.strike < near_k) {
           near_k = c.strike;

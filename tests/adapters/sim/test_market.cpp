@@ -61,21 +61,24 @@ double median(std::vector<double> x) {
   return x[x.size() / 2];
 }
 
-bool same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+bool same(double a, double b) {
+  return (std::isnan(a) && std::isnan(b)) || a == b;
+}
 
 bool same_bars(const bar_series& a, const bar_series& b) {
-  if (a.size() != b.size() || a.date != b.date)
-    return false;
+  if (a.size() != b.size() || a.date != b.date) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (!same(a.open[i], b.open[i]) || !same(a.high[i], b.high[i]) || !same(a.low[i], b.low[i])
-        || !same(a.close[i], b.close[i]) || !same(a.volume[i], b.volume[i]))
+    if (!same(a.open[i], b.open[i]) || !same(a.high[i], b.high[i]) ||
+        !same(a.low[i], b.low[i]) || !same(a.close[i], b.close[i]) ||
+        !same(a.volume[i], b.volume[i]))
       return false;
   return true;
 }
 
 } // namespace
 
-TEST_CASE("the same seed gives identical output whatever the call order", "[sim][determinism]") {
+TEST_CASE("the same seed gives identical output whatever the call order",
+          "[sim][determinism]") {
   config::sim_settings s;
   s.universe_size = 120;
   const market a(s), b(s);
@@ -116,7 +119,8 @@ TEST_CASE("the same seed gives identical output whatever the call order", "[sim]
   CHECK(a.iv_history("SCX") == b.iv_history("SCX"));
 }
 
-TEST_CASE("concurrent callers see the same values as a single caller", "[sim][determinism]") {
+TEST_CASE("concurrent callers see the same values as a single caller",
+          "[sim][determinism]") {
   config::sim_settings s;
   s.universe_size = 60;
   const market ref(s), shared(s);
@@ -126,7 +130,8 @@ TEST_CASE("concurrent callers see the same values as a single caller", "[sim][de
   for (int w = 0; w < 4; ++w)
     threads.emplace_back([&, w] {
       for (const auto& sec : shared.universe())
-        got[size_t(w)].push_back(*shared.quote_at(sec.symbol, t + std::chrono::seconds{w}));
+        got[size_t(w)].push_back(
+            *shared.quote_at(sec.symbol, t + std::chrono::seconds{w}));
     });
   for (auto& th : threads)
     th.join();
@@ -236,13 +241,15 @@ TEST_CASE("fundamentals are consistent with price, shares and each other",
   CHECK(loss_share < 0.6);
 }
 
-TEST_CASE("bars cover the history on trading days and keep OHLC consistent", "[sim][bars]") {
+TEST_CASE("bars cover the history on trading days and keep OHLC consistent",
+          "[sim][bars]") {
   const market& m = default_market();
   const auto& dates = m.history_dates();
   REQUIRE(dates.size() == 756);
   CHECK(dates.back() == sim::to_day_number({2025, 12, 31})); // 2026-01-01 is a holiday
   CHECK(m.start_day() == sim::to_day_number({2026, 1, 2}));
-  CHECK(std::find(dates.begin(), dates.end(), sim::to_day_number({2025, 12, 25})) == dates.end());
+  CHECK(std::find(dates.begin(), dates.end(), sim::to_day_number({2025, 12, 25})) ==
+        dates.end());
   std::vector<std::string> syms{"SCX", "SVIX", "TNX", "XSEN"};
   for (size_t i = 0; i < 100; ++i)
     syms.push_back(m.universe()[i].symbol);

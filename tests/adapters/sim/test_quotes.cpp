@@ -71,8 +71,7 @@ TEST_CASE("quotes are repeatable and time moves forward consistently", "[sim][qu
       CHECK(q->last <= q->ask);
       CHECK(q->bid_size >= 100);
       const day_number d = sim::ny_day(q->time);
-      if (d == prev_day)
-        CHECK(q->volume >= prev_volume);
+      if (d == prev_day) CHECK(q->volume >= prev_volume);
       prev_day = d;
       prev_volume = q->volume;
       prev_time = q->time;
@@ -91,7 +90,8 @@ TEST_CASE("a session's quotes end at the day's close and roll into the next day"
     const auto last_tick = m.quote_at(sym, sim::session_close(d0) - 1s);
     const auto next_open = m.quote_at(sym, sim::session_open(d1));
     const auto next_pre = m.quote_at(sym, sim::session_open(d1) - 1s);
-    // Overnight the quote is frozen at the close, and the next day knows it as prev_close.
+    // Overnight the quote is frozen at the close, and the next day knows it as
+    // prev_close.
     CHECK(next_pre->last == after_close->last);
     CHECK(next_open->prev_close == after_close->last);
     // The last grid point of the session is a short step from the close.
@@ -100,7 +100,8 @@ TEST_CASE("a session's quotes end at the day's close and roll into the next day"
   }
 }
 
-TEST_CASE("intraday moves have the variance the daily model gives them", "[sim][quotes]") {
+TEST_CASE("intraday moves have the variance the daily model gives them",
+          "[sim][quotes]") {
   // The bridge between open and close: over many symbols, the squared log change from
   // the open to mid-session, relative to the daily variance, averages about half the
   // intraday share (a Brownian bridge at its midpoint has variance v/4 around a line).

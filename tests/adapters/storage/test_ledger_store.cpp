@@ -30,8 +30,8 @@ void remove_db(const std::string& p) {
 }
 
 std::string temp_path(const char* tag) {
-  std::string p = "/tmp/sc_ledger_" + std::string(tag) + "_" + std::to_string(::getpid())
-                  + ".db";
+  std::string p =
+      "/tmp/sc_ledger_" + std::string(tag) + "_" + std::to_string(::getpid()) + ".db";
   remove_db(p);
   // Removed again when the test program ends (a forked child leaves with _exit and
   // does not run this).
@@ -145,8 +145,8 @@ void check_invariants(const ledger& l) {
   for (const auto& [s, p] : l.positions())
     marks += p.market_value();
   CHECK(l.equity() == Approx(l.cash() + marks));
-  CHECK(l.equity() - l.starting_cash()
-        == Approx(l.realized() + l.unrealized() - l.fees()).margin(1e-6));
+  CHECK(l.equity() - l.starting_cash() ==
+        Approx(l.realized() + l.unrealized() - l.fees()).margin(1e-6));
 }
 
 } // namespace
@@ -166,7 +166,8 @@ TEST_CASE("a ledger written, closed and reopened is identical", "[ledger_store]"
     book = loaded.value();
     CHECK(book.cash() == 25'000);
     REQUIRE(store->record_fill(book, stock("AAA"), mk(100, 20.25, 0, 1000), &tr));
-    REQUIRE(store->record_fill(book, put("UND261218P00017500"), mk(3, 1.35, 1.95, 2000), &tr));
+    REQUIRE(store->record_fill(book, put("UND261218P00017500"), mk(3, 1.35, 1.95, 2000),
+                               &tr));
     REQUIRE(store->record_fill(book, stock("AAA"), mk(-40, 21.5, 0, 3000), &tr));
     REQUIRE(store->record_fill(book, stock("BBB"), mk(10, 7, 0.5, 4000), &tr));
     REQUIRE(store->record_fill(book, stock("BBB"), mk(-10, 6, 0.5, 5000), &tr));
@@ -219,8 +220,8 @@ TEST_CASE("the fill journal is append-only and tampering is detected", "[ledger_
   }
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  CHECK(sqlite3_exec(db, "UPDATE fills SET price = 1", nullptr, nullptr, nullptr)
-        != SQLITE_OK);
+  CHECK(sqlite3_exec(db, "UPDATE fills SET price = 1", nullptr, nullptr, nullptr) !=
+        SQLITE_OK);
   CHECK(sqlite3_exec(db, "DELETE FROM fills", nullptr, nullptr, nullptr) != SQLITE_OK);
   sqlite3_close(db);
   raw(path, "UPDATE account SET cash = cash + 1000");
@@ -286,7 +287,8 @@ TEST_CASE("a corrupt or foreign file is refused with its name", "[ledger_store]"
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr);
     REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "delete");
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) ==
+          "delete");
     sqlite3_finalize(st);
     sqlite3_prepare_v2(db, "SELECT count(*) FROM recipes", -1, &st, nullptr);
     REQUIRE(sqlite3_step(st) == SQLITE_ROW);
@@ -308,7 +310,7 @@ TEST_CASE("a corrupt or foreign file is refused with its name", "[ledger_store]"
   raw(damaged, "PRAGMA wal_checkpoint(TRUNCATE)");
   {
     std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(4096);  // page 2 onwards: the schema and tables
+    f.seekp(4096); // page 2 onwards: the schema and tables
     for (int i = 0; i < 4096 * 3; ++i)
       f.put(static_cast<char>(0xA5));
   }
@@ -346,8 +348,8 @@ TEST_CASE("after SIGKILL in the middle of writing the ledger is consistent",
   // Fill n: symbol S(n % 3), alternately buying and selling 10 per symbol, prices
   // cycling, fees 0.65. Each child continues from what the previous one left.
   auto fill_n = [](int64_t n) {
-    return mk(((n / 3) % 2 == 0) ? 10 : -10, 20 + static_cast<double>(n % 11) * 0.25, 0.65,
-              n);
+    return mk(((n / 3) % 2 == 0) ? 10 : -10, 20 + static_cast<double>(n % 11) * 0.25,
+              0.65, n);
   };
   size_t previous = 0;
   std::mt19937 rng(42);
@@ -359,35 +361,33 @@ TEST_CASE("after SIGKILL in the middle of writing the ledger is consistent",
     if (pid == 0) {
       ::close(pipe_fd[0]);
       auto store = ledger_store::open(path, {});
-      if (!store)
-        ::_exit(2);
+      if (!store) ::_exit(2);
       auto book = store->load();
-      if (!book)
-        ::_exit(3);
+      if (!book) ::_exit(3);
       for (int64_t written = 0;; ++written) {
         const int64_t n = static_cast<int64_t>(book->fills().size());
-        if (!store->record_fill(book.value(), stock("S" + std::to_string(n % 3)), fill_n(n)))
+        if (!store->record_fill(book.value(), stock("S" + std::to_string(n % 3)),
+                                fill_n(n)))
           ::_exit(4);
         if (written == 25) {
           const char c = 'x';
-          if (::write(pipe_fd[1], &c, 1) != 1)
-            ::_exit(5);
+          if (::write(pipe_fd[1], &c, 1) != 1) ::_exit(5);
         }
       }
     }
     ::close(pipe_fd[1]);
     char c = 0;
-    REQUIRE(::read(pipe_fd[0], &c, 1) == 1);  // 25 fills are committed
+    REQUIRE(::read(pipe_fd[0], &c, 1) == 1); // 25 fills are committed
     ::close(pipe_fd[0]);
     ::usleep(std::uniform_int_distribution<unsigned>(0, 20'000)(rng));
     REQUIRE(::kill(pid, SIGKILL) == 0);
     int st = 0;
     REQUIRE(::waitpid(pid, &st, 0) == pid);
-    REQUIRE(WIFSIGNALED(st));  // killed, not exited with an error
+    REQUIRE(WIFSIGNALED(st)); // killed, not exited with an error
 
     auto store = ledger_store::open(path, {});
     REQUIRE(store);
-    auto l = store->load();  // load() replays the journal against the stored state
+    auto l = store->load(); // load() replays the journal against the stored state
     INFO(l.error_message());
     REQUIRE(l);
     const auto& book = l.value();

@@ -20,8 +20,8 @@ void remove_db(const std::string& p) {
 }
 
 std::string temp_path(const char* tag) {
-  std::string p = "/tmp/sc_sqlite_" + std::string(tag) + "_" + std::to_string(::getpid())
-                  + ".db";
+  std::string p =
+      "/tmp/sc_sqlite_" + std::string(tag) + "_" + std::to_string(::getpid()) + ".db";
   remove_db(p);
   // Removed again when the test program ends (a forked child leaves with _exit and
   // does not run this).
@@ -46,7 +46,7 @@ TEST_CASE("statements bind, step and read columns; NaN is stored as NULL", "[sql
   REQUIRE(mode->step() == statement::step_result::row);
   CHECK(mode->column_text(0) == "wal");
   CHECK(db->query_int("PRAGMA foreign_keys").value() == 1);
-  CHECK(db->query_int("PRAGMA synchronous").value() == 2);  // FULL
+  CHECK(db->query_int("PRAGMA synchronous").value() == 2); // FULL
   REQUIRE(db->exec("CREATE TABLE t (i INTEGER, x REAL, s TEXT)"));
   auto ins = db->prepare("INSERT INTO t VALUES (?, ?, ?)");
   REQUIRE(ins);
@@ -74,7 +74,7 @@ TEST_CASE("a transaction rolls back unless committed", "[sqlite]") {
     transaction tx(db.value());
     REQUIRE(tx.begun());
     REQUIRE(db->exec("INSERT INTO t VALUES (1)"));
-  }  // no commit: rolled back
+  } // no commit: rolled back
   CHECK(db->query_int("SELECT count(*) FROM t").value() == 0);
   {
     transaction tx(db.value());
@@ -104,7 +104,8 @@ TEST_CASE("errors name the file and the statement", "[sqlite]") {
   odd.synchronous = "NORMAL; DROP TABLE t";
   auto o = database::open(path, odd);
   REQUIRE_FALSE(o);
-  CHECK_THAT(o.error().message(), Catch::Contains("is not one of OFF, NORMAL, FULL, EXTRA"));
+  CHECK_THAT(o.error().message(),
+             Catch::Contains("is not one of OFF, NORMAL, FULL, EXTRA"));
   open_options no_create;
   no_create.create = false;
   auto missing = database::open(temp_path("missing"), no_create);

@@ -56,9 +56,9 @@ TEST_CASE("civil dates convert both ways and agree with the C library") {
 }
 
 TEST_CASE("Easter Sunday matches published dates") {
-  const std::vector<ymd> easter{{2000, 4, 23}, {2008, 3, 23}, {2011, 4, 24}, {2019, 4, 21},
-                                {2024, 3, 31}, {2025, 4, 20}, {2026, 4, 5},  {2027, 3, 28},
-                                {2038, 4, 25}};
+  const std::vector<ymd> easter{{2000, 4, 23}, {2008, 3, 23}, {2011, 4, 24},
+                                {2019, 4, 21}, {2024, 3, 31}, {2025, 4, 20},
+                                {2026, 4, 5},  {2027, 3, 28}, {2038, 4, 25}};
   for (auto e : easter)
     CHECK(cal::easter_sunday(e.y) == day(e.y, e.m, e.d));
 }
@@ -66,19 +66,51 @@ TEST_CASE("Easter Sunday matches published dates") {
 TEST_CASE("NYSE holidays 2024-2027 are exactly the published ones") {
   // The exchange's published calendars (full-day closures, as observed).
   const std::vector<ymd> published{
-    // 2024
-    {2024, 1, 1}, {2024, 1, 15}, {2024, 2, 19}, {2024, 3, 29}, {2024, 5, 27},
-    {2024, 6, 19}, {2024, 7, 4}, {2024, 9, 2}, {2024, 11, 28}, {2024, 12, 25},
-    // 2025 (January 9: national day of mourning)
-    {2025, 1, 1}, {2025, 1, 9}, {2025, 1, 20}, {2025, 2, 17}, {2025, 4, 18},
-    {2025, 5, 26}, {2025, 6, 19}, {2025, 7, 4}, {2025, 9, 1}, {2025, 11, 27},
-    {2025, 12, 25},
-    // 2026
-    {2026, 1, 1}, {2026, 1, 19}, {2026, 2, 16}, {2026, 4, 3}, {2026, 5, 25},
-    {2026, 6, 19}, {2026, 7, 3}, {2026, 9, 7}, {2026, 11, 26}, {2026, 12, 25},
-    // 2027
-    {2027, 1, 1}, {2027, 1, 18}, {2027, 2, 15}, {2027, 3, 26}, {2027, 5, 31},
-    {2027, 6, 18}, {2027, 7, 5}, {2027, 9, 6}, {2027, 11, 25}, {2027, 12, 24},
+      // 2024
+      {2024, 1, 1},
+      {2024, 1, 15},
+      {2024, 2, 19},
+      {2024, 3, 29},
+      {2024, 5, 27},
+      {2024, 6, 19},
+      {2024, 7, 4},
+      {2024, 9, 2},
+      {2024, 11, 28},
+      {2024, 12, 25},
+      // 2025 (January 9: national day of mourning)
+      {2025, 1, 1},
+      {2025, 1, 9},
+      {2025, 1, 20},
+      {2025, 2, 17},
+      {2025, 4, 18},
+      {2025, 5, 26},
+      {2025, 6, 19},
+      {2025, 7, 4},
+      {2025, 9, 1},
+      {2025, 11, 27},
+      {2025, 12, 25},
+      // 2026
+      {2026, 1, 1},
+      {2026, 1, 19},
+      {2026, 2, 16},
+      {2026, 4, 3},
+      {2026, 5, 25},
+      {2026, 6, 19},
+      {2026, 7, 3},
+      {2026, 9, 7},
+      {2026, 11, 26},
+      {2026, 12, 25},
+      // 2027
+      {2027, 1, 1},
+      {2027, 1, 18},
+      {2027, 2, 15},
+      {2027, 3, 26},
+      {2027, 5, 31},
+      {2027, 6, 18},
+      {2027, 7, 5},
+      {2027, 9, 6},
+      {2027, 11, 25},
+      {2027, 12, 24},
   };
   std::set<day_number> expected;
   for (auto h : published)
@@ -97,10 +129,12 @@ TEST_CASE("NYSE holidays 2024-2027 are exactly the published ones") {
     CHECK(cal::is_trading_day(d) == (expected.count(d) == 0));
   }
   CHECK(weekdays == 262 + 3 * 261); // 2024: 262 weekdays, 2025-2027: 261 each
-  CHECK(cal::holiday_name(day(2025, 4, 18)) == std::optional<std::string_view>{"Good Friday"});
-  CHECK(cal::holiday_name(day(2026, 6, 19)) == std::optional<std::string_view>{"Juneteenth"});
-  CHECK(cal::holiday_name(day(2026, 11, 26))
-        == std::optional<std::string_view>{"Thanksgiving Day"});
+  CHECK(cal::holiday_name(day(2025, 4, 18)) ==
+        std::optional<std::string_view>{"Good Friday"});
+  CHECK(cal::holiday_name(day(2026, 6, 19)) ==
+        std::optional<std::string_view>{"Juneteenth"});
+  CHECK(cal::holiday_name(day(2026, 11, 26)) ==
+        std::optional<std::string_view>{"Thanksgiving Day"});
   // New Year's Day 2028 falls on a Saturday and is not observed on Friday 2027-12-31.
   CHECK(cal::is_trading_day(day(2027, 12, 31)));
   // ...but a Sunday New Year's Day moves to Monday (2023-01-02).
@@ -112,10 +146,8 @@ TEST_CASE("NYSE holidays 2024-2027 are exactly the published ones") {
 
 TEST_CASE("NYSE early closes 2024-2027 are exactly the published ones, at 13:00") {
   const std::vector<ymd> published{
-    {2024, 7, 3}, {2024, 11, 29}, {2024, 12, 24},
-    {2025, 7, 3}, {2025, 11, 28}, {2025, 12, 24},
-    {2026, 11, 27}, {2026, 12, 24},
-    {2027, 11, 26},
+      {2024, 7, 3},   {2024, 11, 29}, {2024, 12, 24}, {2025, 7, 3},   {2025, 11, 28},
+      {2025, 12, 24}, {2026, 11, 27}, {2026, 12, 24}, {2027, 11, 26},
   };
   std::set<day_number> expected;
   for (auto h : published)
@@ -167,13 +199,17 @@ TEST_CASE("New York wall-clock conversion round-trips, gap and repeated hour inc
   lt = cal::to_new_york(utc(2026, 1, 2, 14, 30));
   CHECK(lt.day == day(2026, 1, 2));
   CHECK(lt.since_midnight == hours{9} + minutes{30});
-  CHECK(cal::from_new_york(day(2026, 1, 2), hours{9} + minutes{30}) == utc(2026, 1, 2, 14, 30));
+  CHECK(cal::from_new_york(day(2026, 1, 2), hours{9} + minutes{30}) ==
+        utc(2026, 1, 2, 14, 30));
   // 02:30 does not exist on 2026-03-08: read as EST (07:30 UTC).
-  CHECK(cal::from_new_york(day(2026, 3, 8), hours{2} + minutes{30}) == utc(2026, 3, 8, 7, 30));
+  CHECK(cal::from_new_york(day(2026, 3, 8), hours{2} + minutes{30}) ==
+        utc(2026, 3, 8, 7, 30));
   CHECK(cal::from_new_york(day(2026, 3, 8), hours{3}) == utc(2026, 3, 8, 7, 0));
   // 01:30 happens twice on 2026-11-01: the first (EDT, 05:30 UTC) is returned.
-  CHECK(cal::from_new_york(day(2026, 11, 1), hours{1} + minutes{30}) == utc(2026, 11, 1, 5, 30));
-  CHECK(cal::from_new_york(day(2026, 11, 1), hours{2} + minutes{30}) == utc(2026, 11, 1, 7, 30));
+  CHECK(cal::from_new_york(day(2026, 11, 1), hours{1} + minutes{30}) ==
+        utc(2026, 11, 1, 5, 30));
+  CHECK(cal::from_new_york(day(2026, 11, 1), hours{2} + minutes{30}) ==
+        utc(2026, 11, 1, 7, 30));
 }
 
 TEST_CASE("is_open is true from the open inclusive to the close exclusive") {
@@ -218,21 +254,30 @@ TEST_CASE("next_open skips weekends and holidays") {
 TEST_CASE("next_scan runs on a grid anchored at the open, inside market hours") {
   const seconds five_min{300};
   // Not restricted: simply now + interval.
-  CHECK(cal::next_scan(utc(2026, 1, 10, 3, 7), five_min, false) == utc(2026, 1, 10, 3, 12));
+  CHECK(cal::next_scan(utc(2026, 1, 10, 3, 7), five_min, false) ==
+        utc(2026, 1, 10, 3, 12));
   // Before the open: the open itself.
-  CHECK(cal::next_scan(utc(2026, 1, 6, 12, 0), five_min, true) == utc(2026, 1, 6, 14, 30));
+  CHECK(cal::next_scan(utc(2026, 1, 6, 12, 0), five_min, true) ==
+        utc(2026, 1, 6, 14, 30));
   // At the open: the next grid point.
-  CHECK(cal::next_scan(utc(2026, 1, 6, 14, 30), five_min, true) == utc(2026, 1, 6, 14, 35));
+  CHECK(cal::next_scan(utc(2026, 1, 6, 14, 30), five_min, true) ==
+        utc(2026, 1, 6, 14, 35));
   // Between grid points.
-  CHECK(cal::next_scan(utc(2026, 1, 6, 15, 2, 10), five_min, true) == utc(2026, 1, 6, 15, 5));
+  CHECK(cal::next_scan(utc(2026, 1, 6, 15, 2, 10), five_min, true) ==
+        utc(2026, 1, 6, 15, 5));
   // The last grid point before the close is 20:55; after it, the next day's open.
-  CHECK(cal::next_scan(utc(2026, 1, 6, 20, 50), five_min, true) == utc(2026, 1, 6, 20, 55));
-  CHECK(cal::next_scan(utc(2026, 1, 6, 20, 55), five_min, true) == utc(2026, 1, 7, 14, 30));
+  CHECK(cal::next_scan(utc(2026, 1, 6, 20, 50), five_min, true) ==
+        utc(2026, 1, 6, 20, 55));
+  CHECK(cal::next_scan(utc(2026, 1, 6, 20, 55), five_min, true) ==
+        utc(2026, 1, 7, 14, 30));
   // Friday after the close -> Monday open; a 7-minute grid does not land on the close.
-  CHECK(cal::next_scan(utc(2026, 1, 9, 21, 30), five_min, true) == utc(2026, 1, 12, 14, 30));
-  CHECK(cal::next_scan(utc(2026, 1, 6, 14, 31), seconds{420}, true) == utc(2026, 1, 6, 14, 37));
+  CHECK(cal::next_scan(utc(2026, 1, 9, 21, 30), five_min, true) ==
+        utc(2026, 1, 12, 14, 30));
+  CHECK(cal::next_scan(utc(2026, 1, 6, 14, 31), seconds{420}, true) ==
+        utc(2026, 1, 6, 14, 37));
   // Early close: grid stops before 18:00 UTC.
-  CHECK(cal::next_scan(utc(2026, 11, 27, 17, 55), five_min, true) == utc(2026, 11, 30, 14, 30));
+  CHECK(cal::next_scan(utc(2026, 11, 27, 17, 55), five_min, true) ==
+        utc(2026, 11, 30, 14, 30));
 }
 
 TEST_CASE("next_daily_rescan is a fixed time after each trading day's close") {
@@ -245,6 +290,6 @@ TEST_CASE("next_daily_rescan is a fixed time after each trading day's close") {
   // Early close 2026-11-27 at 18:00 UTC -> 18:30; Thanksgiving itself has none.
   CHECK(cal::next_daily_rescan(utc(2026, 11, 26, 12, 0)) == utc(2026, 11, 27, 18, 30));
   // A custom offset; shortly after midnight UTC (still the previous New York evening).
-  CHECK(cal::next_daily_rescan(utc(2026, 7, 2, 0, 30), minutes{240}) == utc(2026, 7, 2, 0, 0)
-                                                                          + hours{24});
+  CHECK(cal::next_daily_rescan(utc(2026, 7, 2, 0, 30), minutes{240}) ==
+        utc(2026, 7, 2, 0, 0) + hours{24});
 }

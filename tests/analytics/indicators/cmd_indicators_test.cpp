@@ -1,5 +1,6 @@
-// `smallcap indicators` over string streams: JSON shape, nulls, round-trip numbers checked
-// against direct computations; every kind of malformed row refused with file:line: field.
+// `smallcap indicators` over string streams: JSON shape, nulls, round-trip numbers
+// checked against direct computations; every kind of malformed row refused with
+// file:line: field.
 #include "app/cmd_indicators.hpp"
 
 #include <boost/json.hpp>
@@ -64,8 +65,8 @@ sample make_csv(int n) {
     const double l = std::round(std::min(o, c) * (1 - u(rng)) * 100 - 1) / 100;
     const double v = 1000 + i * 37 % 500;
     char buf[160];
-    std::snprintf(buf, sizeof buf, "%s,%.2f,%.2f,%.2f,%.2f,%.0f\n", date_of(i).c_str(), o, h,
-                  l, c, v);
+    std::snprintf(buf, sizeof buf, "%s,%.2f,%.2f,%.2f,%.2f,%.0f\n", date_of(i).c_str(), o,
+                  h, l, c, v);
     s.csv += buf;
     s.close.push_back(c);
     s.volume.push_back(v);
@@ -73,10 +74,10 @@ sample make_csv(int n) {
   return s;
 }
 
-const char* const keys[] = {"sma_20",   "sma_50",    "sma_200",  "ema_12",   "ema_20",
-                             "ema_26",   "rsi_14",    "macd",     "macd_signal",
-                             "macd_hist", "bb_upper", "bb_middle", "bb_lower", "atr_14",
-                             "adx_14",   "obv",       "stoch_k",  "stoch_d"};
+const char* const keys[] = {
+    "sma_20",   "sma_50", "sma_200",     "ema_12",    "ema_20",   "ema_26",
+    "rsi_14",   "macd",   "macd_signal", "macd_hist", "bb_upper", "bb_middle",
+    "bb_lower", "atr_14", "adx_14",      "obv",       "stoch_k",  "stoch_d"};
 
 /// The numbers of one array of the printed JSON, read with strtod (correctly rounded), so
 /// the check does not depend on the JSON library's number parsing; null -> NaN.
@@ -94,8 +95,7 @@ std::vector<double> raw_array(const std::string& json, const std::string& key) {
       out.push_back(std::strtod(json.c_str() + p, &end));
       p = static_cast<std::size_t>(end - json.c_str());
     }
-    if (json[p] == ',')
-      ++p;
+    if (json[p] == ',') ++p;
   }
   return out;
 }
@@ -147,10 +147,12 @@ TEST_CASE("indicators --json prints every key, input-long arrays, nulls in the l
   const auto& obv = obj.at("obv").as_array();
   double o = s.volume[0];
   for (std::size_t t = 1; t < 260; ++t)
-    o += s.close[t] > s.close[t - 1] ? s.volume[t] : s.close[t] < s.close[t - 1] ? -s.volume[t] : 0;
+    o += s.close[t] > s.close[t - 1]   ? s.volume[t]
+         : s.close[t] < s.close[t - 1] ? -s.volume[t]
+                                       : 0;
   CHECK(obv[259].as_double() == o);
-  // The MACD histogram is exactly macd - signal in the library: that identity surviving the
-  // text shows the numbers are printed with full round-trip precision.
+  // The MACD histogram is exactly macd - signal in the library: that identity surviving
+  // the text shows the numbers are printed with full round-trip precision.
   const auto m = raw_array(r.out, "macd");
   const auto sg = raw_array(r.out, "macd_signal");
   const auto h = raw_array(r.out, "macd_hist");
@@ -159,7 +161,8 @@ TEST_CASE("indicators --json prints every key, input-long arrays, nulls in the l
     REQUIRE(h[t] == m[t] - sg[t]);
 }
 
-TEST_CASE("indicators without --json prints a table of the last rows", "[cmd_indicators]") {
+TEST_CASE("indicators without --json prints a table of the last rows",
+          "[cmd_indicators]") {
   const sample s = make_csv(40);
   const auto r = run(s.csv, false);
   REQUIRE(r.code == 0);
@@ -171,7 +174,8 @@ TEST_CASE("indicators without --json prints a table of the last rows", "[cmd_ind
 
 TEST_CASE("indicators accepts CRLF, spaces around fields and a header-only input",
           "[cmd_indicators]") {
-  auto r = run("date,open,high,low,close,volume\r\n2024-01-02, 10, 11, 9, 10.5, 100\r\n", true);
+  auto r = run("date,open,high,low,close,volume\r\n2024-01-02, 10, 11, 9, 10.5, 100\r\n",
+               true);
   CHECK(r.code == 0);
   r = run("date,open,high,low,close,volume\n", true);
   CHECK(r.code == 0);
@@ -186,23 +190,32 @@ TEST_CASE("indicators refuses each kind of malformed row with file:line: field: 
     std::string row, prefix;
   };
   const bad_case cases[] = {
-    {"2024-01-03,10,abc,9,10,100\n", "bars.csv:3: high: expected a number, got 'abc'"},
-    {"2024-01-03,10,11,9,10\n", "bars.csv:3: volume: missing"},
-    {"2024-01-03,10,11\n", "bars.csv:3: low: missing"},
-    {"2024-01-03,10,11,,10,100\n", "bars.csv:3: low: missing"},
-    {"2024-01-03,10,11,9,10,100,7\n", "bars.csv:3: volume: expected the end of the row"},
-    {"2024-01-03,10,9,11,10,100\n", "bars.csv:3: high: expected high >= low"},
-    {"2024-01-03,10,11,9,12,100\n", "bars.csv:3: close: expected a value within [low, high]"},
-    {"2024-01-03,10,11,9,8.5,100\n", "bars.csv:3: close: expected a value within [low, high]"},
-    {"2024-01-03,10,11,9,10,-5\n", "bars.csv:3: volume: expected a non-negative number"},
-    {"2024-01-02,10,11,9,10,100\n", "bars.csv:3: date: expected a date after 2024-01-02"},
-    {"2024-01-01,10,11,9,10,100\n", "bars.csv:3: date: expected a date after 2024-01-02"},
-    {"2024-02-30,10,11,9,10,100\n", "bars.csv:3: date: expected a calendar date YYYY-MM-DD"},
-    {"03/01/2024,10,11,9,10,100\n", "bars.csv:3: date: expected a calendar date YYYY-MM-DD"},
-    {"2024-01-03,nan,11,9,10,100\n", "bars.csv:3: open: expected a finite number"},
-    {"2024-01-03,0,11,9,10,100\n", "bars.csv:3: open: expected a positive price"},
-    {"2024-01-03,12,11,9,10,100\n", "bars.csv:3: open: expected a value within [low, high]"},
-    {"2024-01-03,10,11,9,10,1e3x\n", "bars.csv:3: volume: expected a number"},
+      {"2024-01-03,10,abc,9,10,100\n", "bars.csv:3: high: expected a number, got 'abc'"},
+      {"2024-01-03,10,11,9,10\n", "bars.csv:3: volume: missing"},
+      {"2024-01-03,10,11\n", "bars.csv:3: low: missing"},
+      {"2024-01-03,10,11,,10,100\n", "bars.csv:3: low: missing"},
+      {"2024-01-03,10,11,9,10,100,7\n",
+       "bars.csv:3: volume: expected the end of the row"},
+      {"2024-01-03,10,9,11,10,100\n", "bars.csv:3: high: expected high >= low"},
+      {"2024-01-03,10,11,9,12,100\n",
+       "bars.csv:3: close: expected a value within [low, high]"},
+      {"2024-01-03,10,11,9,8.5,100\n",
+       "bars.csv:3: close: expected a value within [low, high]"},
+      {"2024-01-03,10,11,9,10,-5\n",
+       "bars.csv:3: volume: expected a non-negative number"},
+      {"2024-01-02,10,11,9,10,100\n",
+       "bars.csv:3: date: expected a date after 2024-01-02"},
+      {"2024-01-01,10,11,9,10,100\n",
+       "bars.csv:3: date: expected a date after 2024-01-02"},
+      {"2024-02-30,10,11,9,10,100\n",
+       "bars.csv:3: date: expected a calendar date YYYY-MM-DD"},
+      {"03/01/2024,10,11,9,10,100\n",
+       "bars.csv:3: date: expected a calendar date YYYY-MM-DD"},
+      {"2024-01-03,nan,11,9,10,100\n", "bars.csv:3: open: expected a finite number"},
+      {"2024-01-03,0,11,9,10,100\n", "bars.csv:3: open: expected a positive price"},
+      {"2024-01-03,12,11,9,10,100\n",
+       "bars.csv:3: open: expected a value within [low, high]"},
+      {"2024-01-03,10,11,9,10,1e3x\n", "bars.csv:3: volume: expected a number"},
   };
   for (const auto& c : cases) {
     INFO(c.row);
@@ -214,7 +227,8 @@ TEST_CASE("indicators refuses each kind of malformed row with file:line: field: 
   }
   auto r = run("date,open,high,low,close\n" + good, true);
   CHECK(r.code == 2);
-  CHECK(r.err.rfind("bars.csv:1: header: expected 'date,open,high,low,close,volume'", 0) == 0);
+  CHECK(r.err.rfind("bars.csv:1: header: expected 'date,open,high,low,close,volume'",
+                    0) == 0);
   r = run("", false);
   CHECK(r.code == 2);
   CHECK(r.err.rfind("bars.csv:1: header:", 0) == 0);

@@ -10,9 +10,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <random>
@@ -53,7 +53,8 @@ bars random_walk(unsigned seed, std::size_t n, double start = 50.0, double vol =
   return b;
 }
 
-// -- references from the definitions ------------------------------------------------------
+// -- references from the definitions
+// ------------------------------------------------------
 
 lseries ref_sma(const series& x, int n) {
   lseries out(x.size(), lnan);
@@ -71,8 +72,7 @@ lseries ref_sma(const series& x, int n) {
 lseries ref_ema_from(const lseries& x, int n, std::size_t seed_from) {
   lseries out(x.size(), lnan);
   const std::size_t first = seed_from + n - 1;
-  if (first >= x.size())
-    return out;
+  if (first >= x.size()) return out;
   ld e = 0;
   for (std::size_t j = seed_from; j <= first; ++j)
     e += x[j];
@@ -99,8 +99,7 @@ lseries ref_rsi(const series& c, int n) {
     if (t <= (std::size_t)n) {
       g += up;
       l += dn;
-      if (t < (std::size_t)n)
-        continue;
+      if (t < (std::size_t)n) continue;
       g /= n;
       l /= n;
     } else {
@@ -160,8 +159,7 @@ lseries ref_atr(const bars& b, int n) {
   for (std::size_t t = 1; t < b.close.size(); ++t) {
     if (t <= (std::size_t)n) {
       a += ref_tr(b, t);
-      if (t == (std::size_t)n)
-        out[t] = a /= n;
+      if (t == (std::size_t)n) out[t] = a /= n;
       continue;
     }
     a = (a * (n - 1) + ref_tr(b, t)) / n;
@@ -193,8 +191,7 @@ lseries ref_adx(const bars& b, int n) {
     const ld dx = 100 * std::fabs(pdi - mdi) / (pdi + mdi);
     if (t < 2 * (std::size_t)n) {
       sum_dx += dx;
-      if (t == 2 * (std::size_t)n - 1)
-        out[t] = adx = sum_dx / n;
+      if (t == 2 * (std::size_t)n - 1) out[t] = adx = sum_dx / n;
       continue;
     }
     adx = (adx * (n - 1) + dx) / n;
@@ -276,7 +273,8 @@ lseries ref_beta(const series& c, const series& idx, int n) {
   return out;
 }
 
-// -- comparison helpers -------------------------------------------------------------------
+// -- comparison helpers
+// -------------------------------------------------------------------
 
 /// Worst error seen per check (source line), printed at exit when SC_IND_REPORT is set,
 /// for the figures quoted in reports.
@@ -296,8 +294,7 @@ double max_rel_error(const series& got, const lseries& ref, ld floor = 0) {
   for (std::size_t t = 0; t < got.size(); ++t) {
     INFO("index " << t);
     REQUIRE(std::isnan(got[t]) == std::isnan(ref[t]));
-    if (std::isnan(got[t]))
-      continue;
+    if (std::isnan(got[t])) continue;
     const ld den = std::max(std::fabs(ref[t]), floor);
     const double e = den == 0 ? (double)std::fabs(got[t] - ref[t])
                               : (double)(std::fabs(got[t] - ref[t]) / den);
@@ -322,8 +319,7 @@ std::size_t first_defined(const series& x) {
 }
 
 bool bit_identical(const series& a, const series& b) {
-  if (a.size() != b.size())
-    return false;
+  if (a.size() != b.size()) return false;
   return std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
 
@@ -333,9 +329,11 @@ const unsigned seeds[] = {1u, 7u, 2024u};
 
 } // namespace
 
-// -- against the definitions ----------------------------------------------------------------
+// -- against the definitions
+// ----------------------------------------------------------------
 
-TEST_CASE("sma and ema match their definitions on 10,000-bar random walks", "[indicators]") {
+TEST_CASE("sma and ema match their definitions on 10,000-bar random walks",
+          "[indicators]") {
   for (unsigned seed : seeds) {
     const bars b = random_walk(seed, N);
     for (int n : {1, 2, 20, 50, 200}) {
@@ -402,7 +400,8 @@ TEST_CASE("macd aligns both EMAs on the slow lookback, signal from slow+signal-2
     CHECK(first_defined(m.macd) == 25u);
     CHECK(first_defined(m.signal) == 33u);
     CHECK(first_defined(m.hist) == 33u);
-    // MACD, signal and histogram oscillate around 0: relative to max(|ref|, 1e-6 x price).
+    // MACD, signal and histogram oscillate around 0: relative to max(|ref|, 1e-6 x
+    // price).
     const ld floor = 1e-6L * 50;
     CHECK(MAX_REL(m.macd, r.macd, floor) < tol);
     CHECK(MAX_REL(m.signal, r.signal, floor) < tol);
@@ -414,7 +413,8 @@ TEST_CASE("macd aligns both EMAs on the slow lookback, signal from slow+signal-2
                       sc::ind::macd(b.close, 12, 26, 9).macd));
 }
 
-TEST_CASE("bollinger matches mean +- k population sd and its middle equals sma", "[indicators]") {
+TEST_CASE("bollinger matches mean +- k population sd and its middle equals sma",
+          "[indicators]") {
   for (unsigned seed : seeds) {
     const bars b = random_walk(seed, N);
     for (int n : {2, 20, 50}) {
@@ -435,8 +435,7 @@ TEST_CASE("bollinger matches mean +- k population sd and its middle equals sma",
       CHECK(MAX_REL(width, rwidth, 1e-12L) < 1e-9);
       const series s = sc::ind::sma(b.close, n);
       for (std::size_t t = 0; t < N; ++t)
-        if (!std::isnan(s[t]))
-          REQUIRE(bb.middle[t] == s[t]);
+        if (!std::isnan(s[t])) REQUIRE(bb.middle[t] == s[t]);
     }
   }
 }
@@ -546,7 +545,8 @@ TEST_CASE("invalid periods and short or mismatched inputs give NaN", "[indicator
   CHECK(sc::ind::sma({}, 5).empty());
 }
 
-// -- forms agree bit for bit ----------------------------------------------------------------
+// -- forms agree bit for bit
+// ----------------------------------------------------------------
 
 TEST_CASE("incremental states reproduce the batch form bit for bit", "[indicators]") {
   const bars b = random_walk(42, N);
@@ -588,7 +588,8 @@ TEST_CASE("incremental states reproduce the batch form bit for bit", "[indicator
     CHECK(bit_identical(bb.middle, m));
     CHECK(bit_identical(bb.lower, l));
   }
-  for (auto [f, s, g] : {std::tuple{12, 26, 9}, std::tuple{3, 3, 1}, std::tuple{5, 35, 5}}) {
+  for (auto [f, s, g] :
+       {std::tuple{12, 26, 9}, std::tuple{3, 3, 1}, std::tuple{5, 35, 5}}) {
     const auto mb = sc::ind::macd(b.close, f, s, g);
     sc::ind::macd_state ms(f, s, g);
     series m(n), sg(n), h(n);
@@ -628,7 +629,8 @@ TEST_CASE("incremental states reproduce the batch form bit for bit", "[indicator
   }
 }
 
-TEST_CASE("universe functions reproduce the per-series batch bit for bit", "[indicators]") {
+TEST_CASE("universe functions reproduce the per-series batch bit for bit",
+          "[indicators]") {
   // 300 symbols crosses a chunk boundary (256) and leaves a ragged SIMD tail.
   const std::size_t ns = 300, nb = 400;
   sc::ind::universe_panel h(ns, nb), l(ns, nb), c(ns, nb);
@@ -652,8 +654,8 @@ TEST_CASE("universe functions reproduce the per-series batch bit for bit", "[ind
     }
     sc::ind::universe_atr(h, l, c, p, o1);
     for (std::size_t s = 0; s < ns; ++s)
-      REQUIRE(bit_identical(o1.series_of(s), sc::ind::atr(all[s].high, all[s].low,
-                                                          all[s].close, p)));
+      REQUIRE(bit_identical(o1.series_of(s),
+                            sc::ind::atr(all[s].high, all[s].low, all[s].close, p)));
     sc::ind::universe_bollinger(c, p, 2.0, o1, o2, o3);
     for (std::size_t s = 0; s < ns; ++s) {
       const auto bb = sc::ind::bollinger(all[s].close, p, 2.0);
@@ -673,7 +675,8 @@ TEST_CASE("universe functions reproduce the per-series batch bit for bit", "[ind
 
 TEST_CASE("universe_latest gives each symbol's last-bar values of the six bit for bit",
           "[indicators]") {
-  for (std::size_t nb : {5u, 30u, 34u, 400u}) { // shorter than some lookbacks, then longer
+  for (std::size_t nb :
+       {5u, 30u, 34u, 400u}) { // shorter than some lookbacks, then longer
     INFO("bars " << nb);
     const std::size_t ns = 530; // a full 512-symbol chunk and a ragged one
     sc::ind::universe_panel h(ns, nb), l(ns, nb), c(ns, nb);
@@ -720,8 +723,8 @@ TEST_CASE("universe functions give the same numbers on 1, 2 and 3 threads, strea
     c.set_series(s, all[s].close);
   }
   // Symbols checked against the per-series batch: both ends of every possible block.
-  const std::size_t probe[] = {0, 1, 255, 256, 511, 512, 513, 514, 515, 516, 517, 518, 519,
-                               520, 686, 687, 688, 689, 1023, 1024, 1029};
+  const std::size_t probe[] = {0,   1,   255, 256, 511, 512, 513, 514,  515,  516, 517,
+                               518, 519, 520, 686, 687, 688, 689, 1023, 1024, 1029};
   for (int threads : {1, 2, 3}) {
     INFO("threads " << threads);
     sc::ind::universe_panel o1, o2, o3, o4, o5, o6;
@@ -734,8 +737,8 @@ TEST_CASE("universe functions give the same numbers on 1, 2 and 3 threads, strea
       REQUIRE(bit_identical(o1.series_of(s), sc::ind::sma(all[s].close, 20)));
       REQUIRE(bit_identical(o2.series_of(s), sc::ind::ema(all[s].close, 20)));
       REQUIRE(bit_identical(o3.series_of(s), sc::ind::rsi(all[s].close, 14)));
-      REQUIRE(bit_identical(o4.series_of(s), sc::ind::atr(all[s].high, all[s].low,
-                                                          all[s].close, 14)));
+      REQUIRE(bit_identical(o4.series_of(s),
+                            sc::ind::atr(all[s].high, all[s].low, all[s].close, 14)));
     }
     sc::ind::universe_macd(c, 12, 26, 9, o1, o2, o3, threads);
     sc::ind::universe_bollinger(c, 20, 2.0, o4, o5, o6, threads);

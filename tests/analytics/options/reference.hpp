@@ -21,21 +21,21 @@ inline mp mp_pdf(const mp& x) {
 }
 
 /// Reference price and Greeks, with the scale each is compared against: for quantities
-/// that are sums of terms of both signs (theta, charm) or carry a factor that passes through
-/// zero (vanna and volga through d1, d2), the scale is the same expression with every
-/// additive part replaced by its magnitude: the size of the rounding any double evaluation
-/// of the inputs must make. For the others the scale is the value itself.
+/// that are sums of terms of both signs (theta, charm) or carry a factor that passes
+/// through zero (vanna and volga through d1, d2), the scale is the same expression with
+/// every additive part replaced by its magnitude: the size of the rounding any double
+/// evaluation of the inputs must make. For the others the scale is the value itself.
 struct ref_greeks {
   double price, delta, gamma, vega, theta, rho, vanna, volga, charm;
   double theta_scale, vanna_scale, volga_scale, charm_scale;
 };
 
-inline ref_greeks reference_bsm(bool call, double spot, double strike, double years, double rate,
-                                double div, double vol) {
+inline ref_greeks reference_bsm(bool call, double spot, double strike, double years,
+                                double rate, double div, double vol) {
+  using boost::multiprecision::abs;
   using boost::multiprecision::exp;
   using boost::multiprecision::log;
   using boost::multiprecision::sqrt;
-  using boost::multiprecision::abs;
   const mp S = spot, K = strike, T = years, r = rate, q = div, v = vol;
   const mp sq = sqrt(T), s = v * sq;
   const mp lnsk = log(S / K);
@@ -49,7 +49,8 @@ inline ref_greeks reference_bsm(bool call, double spot, double strike, double ye
   g.gamma = static_cast<double>(dfq * p1 / (S * s));
   const mp vega = S * dfq * p1 * sq;
   g.vega = static_cast<double>(vega);
-  const mp ta = -S * dfq * p1 * v / (2 * sq), tb = th * q * S * dfq * n1, tc = -th * r * K * dfr * n2;
+  const mp ta = -S * dfq * p1 * v / (2 * sq), tb = th * q * S * dfq * n1,
+           tc = -th * r * K * dfr * n2;
   g.theta = static_cast<double>(ta + tb + tc);
   g.theta_scale = static_cast<double>(abs(ta) + abs(tb) + abs(tc));
   g.rho = static_cast<double>(th * K * T * dfr * n2);
@@ -64,7 +65,7 @@ inline ref_greeks reference_bsm(bool call, double spot, double strike, double ye
   const mp ca = th * q * dfq * n1, cb = -dfq * p1 * dd1;
   g.charm = static_cast<double>(ca + cb);
   g.charm_scale = static_cast<double>(
-    abs(ca) + dfq * p1 * (abs(r - q) * T + s * s / 2 + abs(lnsk)) / (2 * T * s));
+      abs(ca) + dfq * p1 * (abs(r - q) * T + s * s / 2 + abs(lnsk)) / (2 * T * s));
   return g;
 }
 

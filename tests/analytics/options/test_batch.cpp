@@ -21,13 +21,14 @@ struct soa {
   std::vector<double> spot, strike, years, rate, div, vol;
   std::vector<double> price, delta, gamma, vega, theta, rho;
   explicit soa(std::size_t n)
-      : type(n), spot(n), strike(n), years(n), rate(n), div(n), vol(n), price(n), delta(n),
-        gamma(n), vega(n), theta(n), rho(n) {}
+      : type(n), spot(n), strike(n), years(n), rate(n), div(n), vol(n), price(n),
+        delta(n), gamma(n), vega(n), theta(n), rho(n) {}
   void run() {
-    bsm_batch({type.data(), spot.data(), strike.data(), years.data(), rate.data(), div.data(),
-               vol.data()},
-              {price.data(), delta.data(), gamma.data(), vega.data(), theta.data(), rho.data()},
-              type.size());
+    bsm_batch(
+        {type.data(), spot.data(), strike.data(), years.data(), rate.data(), div.data(),
+         vol.data()},
+        {price.data(), delta.data(), gamma.data(), vega.data(), theta.data(), rho.data()},
+        type.size());
   }
   bsm_inputs contract(std::size_t i) const {
     return {type[i], spot[i], strike[i], years[i], rate[i], div[i], vol[i]};
@@ -53,7 +54,8 @@ soa random_soa(std::size_t n, unsigned seed) {
 
 /// Theta is a sum of terms of both signs: compare on the sum of their magnitudes.
 double theta_scale(const bsm_inputs& c, double vega) {
-  return vega * c.vol / (2 * c.years) + c.dividend_yield * c.spot + std::fabs(c.rate) * c.strike;
+  return vega * c.vol / (2 * c.years) + c.dividend_yield * c.spot +
+         std::fabs(c.rate) * c.strike;
 }
 
 double rel(double got, double want, double scale) {
@@ -70,29 +72,32 @@ TEST_CASE("The batch kernel agrees with the scalar path to 1e-12 on 20,003 contr
   double worst = 0;
   for (std::size_t i = 0; i < a.type.size(); ++i) {
     const greeks g = bsm_greeks(a.contract(i));
-    const double e = std::max({rel(a.price[i], g.price, g.price), rel(a.delta[i], g.delta, g.delta),
-                               rel(a.gamma[i], g.gamma, g.gamma), rel(a.vega[i], g.vega, g.vega),
-                               rel(a.theta[i], g.theta, theta_scale(a.contract(i), g.vega)),
-                               rel(a.rho[i], g.rho, g.rho)});
+    const double e =
+        std::max({rel(a.price[i], g.price, g.price), rel(a.delta[i], g.delta, g.delta),
+                  rel(a.gamma[i], g.gamma, g.gamma), rel(a.vega[i], g.vega, g.vega),
+                  rel(a.theta[i], g.theta, theta_scale(a.contract(i), g.vega)),
+                  rel(a.rho[i], g.rho, g.rho)});
     worst = std::max(worst, e);
     INFO("contract " << i);
     CHECK(e <= 1e-12);
   }
-  std::printf("batch vs scalar (width %d): max rel diff %.2e\n", bsm_batch_width(), worst);
+  std::printf("batch vs scalar (width %d): max rel diff %.2e\n", bsm_batch_width(),
+              worst);
 }
 
-TEST_CASE("The batch kernel matches the 50-digit reference to 1e-12", "[batch][precision]") {
+TEST_CASE("The batch kernel matches the 50-digit reference to 1e-12",
+          "[batch][precision]") {
   soa a = random_soa(1501, 12);
   a.run();
   double worst = 0;
   for (std::size_t i = 0; i < a.type.size(); ++i) {
-    const auto ref = sc::test::reference_bsm(a.type[i] == option_type::call, a.spot[i],
-                                             a.strike[i], a.years[i], a.rate[i], a.div[i], a.vol[i]);
-    const double e = std::max({rel(a.price[i], ref.price, ref.price),
-                               rel(a.delta[i], ref.delta, ref.delta),
-                               rel(a.gamma[i], ref.gamma, ref.gamma), rel(a.vega[i], ref.vega, ref.vega),
-                               rel(a.theta[i], ref.theta, ref.theta_scale),
-                               rel(a.rho[i], ref.rho, ref.rho)});
+    const auto ref =
+        sc::test::reference_bsm(a.type[i] == option_type::call, a.spot[i], a.strike[i],
+                                a.years[i], a.rate[i], a.div[i], a.vol[i]);
+    const double e = std::max(
+        {rel(a.price[i], ref.price, ref.price), rel(a.delta[i], ref.delta, ref.delta),
+         rel(a.gamma[i], ref.gamma, ref.gamma), rel(a.vega[i], ref.vega, ref.vega),
+         rel(a.theta[i], ref.theta, ref.theta_scale), rel(a.rho[i], ref.rho, ref.rho)});
     worst = std::max(worst, e);
     INFO("contract " << i);
     CHECK(e <= 1e-12);
@@ -112,11 +117,11 @@ TEST_CASE("Degenerate and cancelling contracts in a batch take the scalar path's
     a.div[i] = 0.01;
     a.vol[i] = 0.2;
   }
-  a.years[1] = 0;       // expired: intrinsic value
-  a.vol[2] = 0;         // zero vol
-  a.spot[3] = -5;       // invalid: NaN
-  a.strike[4] = NAN;    // invalid: NaN
-  a.vol[5] = 0.0005;    // near the money, tiny vol: the vector difference would cancel
+  a.years[1] = 0;    // expired: intrinsic value
+  a.vol[2] = 0;      // zero vol
+  a.spot[3] = -5;    // invalid: NaN
+  a.strike[4] = NAN; // invalid: NaN
+  a.vol[5] = 0.0005; // near the money, tiny vol: the vector difference would cancel
   a.years[5] = 1.0 / 365;
   a.strike[6] = 100.02;
   a.vol[6] = 0.001;

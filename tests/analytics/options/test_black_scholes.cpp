@@ -54,13 +54,14 @@ std::vector<grid_point> corner_grid() {
 }
 
 struct max_errors {
-  double price = 0, delta = 0, gamma = 0, vega = 0, theta = 0, rho = 0, vanna = 0, volga = 0,
-         charm = 0;
+  double price = 0, delta = 0, gamma = 0, vega = 0, theta = 0, rho = 0, vanna = 0,
+         volga = 0, charm = 0;
   int compared = 0;
   void print(const char* what) const {
-    std::printf("%s (%d contracts): max rel err price %.2e delta %.2e gamma %.2e vega %.2e "
-                "theta %.2e rho %.2e vanna %.2e volga %.2e charm %.2e\n",
-                what, compared, price, delta, gamma, vega, theta, rho, vanna, volga, charm);
+    std::printf(
+        "%s (%d contracts): max rel err price %.2e delta %.2e gamma %.2e vega %.2e "
+        "theta %.2e rho %.2e vanna %.2e volga %.2e charm %.2e\n",
+        what, compared, price, delta, gamma, vega, theta, rho, vanna, volga, charm);
   }
 };
 
@@ -69,16 +70,16 @@ void check(const grid_point& p, option_type type, max_errors& m) {
   const double floor = 1e-12;
   bsm_inputs in{type, p.spot, p.strike, p.years, p.rate, p.div, p.vol};
   const greeks g = bsm_greeks(in);
-  const auto ref = sc::test::reference_bsm(type == option_type::call, p.spot, p.strike, p.years,
-                                           p.rate, p.div, p.vol);
+  const auto ref = sc::test::reference_bsm(type == option_type::call, p.spot, p.strike,
+                                           p.years, p.rate, p.div, p.vol);
   auto upd = [&](double& worst, double got, double want, double scale, const char* name) {
     if (std::fabs(scale) <= floor) return;
     const double e = rel_err(got, want, scale);
     if (e > worst) worst = e;
     if (!(e <= 1e-12)) {
       INFO(name << " " << to_string(type) << " S=" << p.spot << " K=" << p.strike
-                << " T=" << p.years << " r=" << p.rate << " q=" << p.div << " vol=" << p.vol
-                << " got " << got << " want " << want);
+                << " T=" << p.years << " r=" << p.rate << " q=" << p.div
+                << " vol=" << p.vol << " got " << got << " want " << want);
       CHECK(e <= 1e-12);
     }
   };
@@ -96,11 +97,13 @@ void check(const grid_point& p, option_type type, max_errors& m) {
 
 } // namespace
 
-TEST_CASE("European price and Greeks match a 50-digit evaluation to 1e-12 on a random grid",
-          "[black_scholes][precision]") {
+TEST_CASE(
+    "European price and Greeks match a 50-digit evaluation to 1e-12 on a random grid",
+    "[black_scholes][precision]") {
   max_errors m;
   for (const auto& p : random_grid(3000, 20240601))
-    for (auto type : {option_type::call, option_type::put}) check(p, type, m);
+    for (auto type : {option_type::call, option_type::put})
+      check(p, type, m);
   m.print("random grid");
 }
 
@@ -108,12 +111,14 @@ TEST_CASE("European price and Greeks match a 50-digit evaluation at the domain c
           "[black_scholes][precision]") {
   max_errors m;
   for (const auto& p : corner_grid())
-    for (auto type : {option_type::call, option_type::put}) check(p, type, m);
+    for (auto type : {option_type::call, option_type::put})
+      check(p, type, m);
   m.print("corners");
 }
 
-TEST_CASE("The normalised Black function keeps full precision where the direct form cancels",
-          "[black_scholes][precision]") {
+TEST_CASE(
+    "The normalised Black function keeps full precision where the direct form cancels",
+    "[black_scholes][precision]") {
   // Small s against |x|: the two terms of the direct form agree in many leading digits.
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(0, 1);
@@ -131,8 +136,8 @@ TEST_CASE("The normalised Black function keeps full precision where the direct f
     INFO("x=" << x << " s=" << s);
     CHECK(e <= 1e-13);
   }
-  std::printf("normalised black, cancelling region (%d points): max rel err %.2e\n", compared,
-              worst);
+  std::printf("normalised black, cancelling region (%d points): max rel err %.2e\n",
+              compared, worst);
 }
 
 TEST_CASE("Put-call parity holds and the normal CDF and its inverse agree in the tails",

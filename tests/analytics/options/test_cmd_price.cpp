@@ -21,9 +21,13 @@ std::vector<boost::json::object> json_lines(const std::string& text) {
   return out;
 }
 
-double num(const boost::json::object& o, const char* key) { return o.at(key).to_number<double>(); }
+double num(const boost::json::object& o, const char* key) {
+  return o.at(key).to_number<double>();
+}
 
-double cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double cdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 } // namespace
 
@@ -46,10 +50,12 @@ TEST_CASE("price --json prices, solves implied vols and reports bad rows by line
 
   // Row 1: the textbook example S=K=100, T=1, r=5%, vol 20%: 10.4506, delta 0.6368.
   const double d1 = (0.05 + 0.02) / 0.2, d2 = d1 - 0.2;
-  CHECK(num(rows[0], "price") == Approx(100 * cdf(d1) - 100 * std::exp(-0.05) * cdf(d2)).epsilon(1e-12));
+  CHECK(num(rows[0], "price") ==
+        Approx(100 * cdf(d1) - 100 * std::exp(-0.05) * cdf(d2)).epsilon(1e-12));
   CHECK(num(rows[0], "price") == Approx(10.4506).margin(1e-4));
   CHECK(num(rows[0], "delta") == Approx(cdf(d1)).epsilon(1e-12));
-  CHECK(num(rows[0], "vega") == Approx(100 * std::exp(-0.5 * d1 * d1) / std::sqrt(2 * M_PI)).epsilon(1e-12));
+  CHECK(num(rows[0], "vega") ==
+        Approx(100 * std::exp(-0.5 * d1 * d1) / std::sqrt(2 * M_PI)).epsilon(1e-12));
   CHECK(num(rows[0], "rho") == Approx(100 * std::exp(-0.05) * cdf(d2)).epsilon(1e-12));
   CHECK(num(rows[0], "theta") < 0);
   CHECK(!rows[0].contains("iv"));
@@ -58,8 +64,10 @@ TEST_CASE("price --json prices, solves implied vols and reports bad rows by line
   REQUIRE(rows[1].contains("iv"));
   const double iv = num(rows[1], "iv");
   const double s = iv * std::sqrt(0.5);
-  const double pd1 = (std::log(100.0 / 110) + (0.03 - 0.01) * 0.5) / s + 0.5 * s, pd2 = pd1 - s;
-  const double put = 110 * std::exp(-0.015) * cdf(-pd2) - 100 * std::exp(-0.005) * cdf(-pd1);
+  const double pd1 = (std::log(100.0 / 110) + (0.03 - 0.01) * 0.5) / s + 0.5 * s,
+               pd2 = pd1 - s;
+  const double put =
+      110 * std::exp(-0.015) * cdf(-pd2) - 100 * std::exp(-0.005) * cdf(-pd1);
   CHECK(put == Approx(12.5).epsilon(1e-12));
   CHECK(num(rows[1], "price") == Approx(12.5).epsilon(1e-12));
 
@@ -68,15 +76,20 @@ TEST_CASE("price --json prices, solves implied vols and reports bad rows by line
   // Row 4: an American put is worth at least its exercise value.
   CHECK(num(rows[3], "price") >= 10.0);
   CHECK(num(rows[3], "delta") < -0.5);
-  CHECK(std::string(rows[4].at("error").as_string().c_str()).find("line 6: field 'price'") == 0);
-  CHECK(std::string(rows[4].at("error").as_string().c_str()).find("above_maximum") != std::string::npos);
-  CHECK(rows[5].at("error").as_string() == "line 7: field 'type': expected call or put, got 'swap'");
+  CHECK(std::string(rows[4].at("error").as_string().c_str())
+            .find("line 6: field 'price'") == 0);
+  CHECK(std::string(rows[4].at("error").as_string().c_str()).find("above_maximum") !=
+        std::string::npos);
+  CHECK(rows[5].at("error").as_string() ==
+        "line 7: field 'type': expected call or put, got 'swap'");
   CHECK(std::string(rows[6].at("error").as_string().c_str()).find("line 8:") == 0);
   CHECK(rows[7].at("error").as_string() == "line 9: expected 9 fields, got 4");
-  for (std::size_t i = 0; i < rows.size(); ++i) CHECK(num(rows[i], "line") == double(i + 2));
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    CHECK(num(rows[i], "line") == double(i + 2));
 }
 
-TEST_CASE("price prints an aligned table and returns 0 when every row succeeds", "[cmd_price]") {
+TEST_CASE("price prints an aligned table and returns 0 when every row succeeds",
+          "[cmd_price]") {
   std::istringstream in("type,style,spot,strike,years,rate,dividend_yield,vol,price\n"
                         "call,european,100,100,1,0.05,0,0.2,\n"
                         "\n"
@@ -98,13 +111,15 @@ TEST_CASE("price refuses a missing or bad header with exit code 2", "[cmd_price]
     CHECK(out.str().find("empty.csv: line 0: missing header") == 0);
   }
   {
-    std::istringstream in("type,style,spot,strike,years,rate,vol,price\ncall,european,1,1,1,0,0.2,\n");
+    std::istringstream in(
+        "type,style,spot,strike,years,rate,vol,price\ncall,european,1,1,1,0,0.2,\n");
     std::ostringstream out;
     CHECK(sc::app::run_price(in, "x.csv", out, true) == 2);
     CHECK(out.str().find("missing column 'dividend_yield'") != std::string::npos);
   }
   {
-    std::istringstream in("type,style,spot,strike,years,rate,dividend_yield,vol,price,color\n");
+    std::istringstream in(
+        "type,style,spot,strike,years,rate,dividend_yield,vol,price,color\n");
     std::ostringstream out;
     CHECK(sc::app::run_price(in, "x.csv", out, false) == 2);
     CHECK(out.str().find("unknown column 'color'") != std::string::npos);

@@ -4,12 +4,14 @@
 // Precision criteria (double precision cannot promise more than the input carries):
 //  * eps = 2^-52. The condition of the problem is kappa = eps * price / (vega * vol): the
 //    relative vol change that one ulp of the input price is worth.
-//  * Vol recovery: |iv - vol| / vol <= 1e-13 wherever the time value exceeds 1e-10 of spot
+//  * Vol recovery: |iv - vol| / vol <= 1e-13 wherever the time value exceeds 1e-10 of
+//  spot
 //    and kappa <= 1e-14 (so that the input price determines the vol to better than 1e-13;
 //    this holds for every out-of-the-money contract of the domain). Every other contract
 //    must still satisfy |iv - vol| / vol <= 8 max(kappa, eps) (eps: one ulp of the vol).
 //  * Round trip: |price(iv) - price| <= 8 (eps price + eps vega iv), i.e. the price
-//    reproduced to within a few ulps of itself plus the price change of one ulp of the vol.
+//    reproduced to within a few ulps of itself plus the price change of one ulp of the
+//    vol.
 //  * Prices below 1e-280 (near underflow) are outside these claims.
 #include "analytics/options/implied_vol.hpp"
 
@@ -54,8 +56,8 @@ void run(const bsm_inputs& c, stats& st) {
   // counterpart (put-call parity), free of the rounding of price - intrinsic.
   bsm_inputs other = c;
   other.type = c.type == option_type::call ? option_type::put : option_type::call;
-  const double forward_ratio =
-    c.spot * std::exp(-c.dividend_yield * c.years) / (c.strike * std::exp(-c.rate * c.years));
+  const double forward_ratio = c.spot * std::exp(-c.dividend_yield * c.years) /
+                               (c.strike * std::exp(-c.rate * c.years));
   const bool itm = c.type == option_type::call ? forward_ratio > 1 : forward_ratio < 1;
   const double time_value = itm ? bsm_price(other) : g.price;
   // Prices near the underflow threshold (below 1e-280) are outside the precision claims.
@@ -65,8 +67,8 @@ void run(const bsm_inputs& c, stats& st) {
   if (time_value <= 8 * eps * g.price) return;
   ++st.total;
   INFO(to_string(c.type) << " S=" << c.spot << " K=" << c.strike << " T=" << c.years
-                         << " r=" << c.rate << " q=" << c.dividend_yield << " vol=" << c.vol
-                         << " price=" << g.price);
+                         << " r=" << c.rate << " q=" << c.dividend_yield
+                         << " vol=" << c.vol << " price=" << g.price);
   REQUIRE(res.ok());
   const double rel = std::fabs(res.vol - c.vol) / c.vol;
   const double kappa = eps * g.price / (g.vega * c.vol);
@@ -90,26 +92,31 @@ void run(const bsm_inputs& c, stats& st) {
 
 } // namespace
 
-TEST_CASE("Implied vol recovers the input vol and round-trips on over 100,000 random contracts",
-          "[implied_vol][precision]") {
+TEST_CASE(
+    "Implied vol recovers the input vol and round-trips on over 100,000 random contracts",
+    "[implied_vol][precision]") {
   std::mt19937_64 rng(424242);
   stats st;
-  for (int i = 0; i < 200000; ++i) run(random_contract(rng), st);
-  std::printf("implied vol (%ld contracts, %ld under the 1e-13 criterion): max rel err %.2e, "
-              "max err/kappa elsewhere %.2f, max round-trip err %.2f (eps price + eps vega iv)\n",
-              st.total, st.strict, st.worst_rel, st.worst_cond, st.worst_roundtrip);
+  for (int i = 0; i < 200000; ++i)
+    run(random_contract(rng), st);
+  std::printf(
+      "implied vol (%ld contracts, %ld under the 1e-13 criterion): max rel err %.2e, "
+      "max err/kappa elsewhere %.2f, max round-trip err %.2f (eps price + eps vega iv)\n",
+      st.total, st.strict, st.worst_rel, st.worst_cond, st.worst_roundtrip);
   CHECK(st.total > 100000);
 }
 
 TEST_CASE("Implied vol is exact in the extreme wings and at the money",
           "[implied_vol][precision]") {
   stats st;
-  for (double m : {0.2, 0.5, 0.8, 0.95, 0.999, 0.99999999, 1.0, 1.00000001, 1.001, 1.05, 1.25, 2.0, 5.0})
+  for (double m : {0.2, 0.5, 0.8, 0.95, 0.999, 0.99999999, 1.0, 1.00000001, 1.001, 1.05,
+                   1.25, 2.0, 5.0})
     for (double t : {1.0 / 365, 7.0 / 365, 0.25, 1.0, 5.0})
       for (double v : {0.01, 0.03, 0.1, 0.4, 1.0, 3.0})
         for (auto type : {option_type::call, option_type::put})
           run({type, 100, 100 / m, t, 0.02, 0.01, v}, st);
-  std::printf("implied vol corners (%ld): max rel err %.2e, max err/kappa %.2f, round trip %.2f\n",
+  std::printf("implied vol corners (%ld): max rel err %.2e, max err/kappa %.2f, round "
+              "trip %.2f\n",
               st.total, st.worst_rel, st.worst_cond, st.worst_roundtrip);
 }
 

@@ -44,8 +44,8 @@ void check_identity(const ledger& l) {
   for (const auto& [s, p] : l.positions())
     marks += p.quantity * p.spec.multiplier * p.mark_or_cost();
   CHECK(l.equity() == Approx(l.cash() + marks));
-  CHECK(l.equity() - l.starting_cash()
-        == Approx(l.realized() + l.unrealized() - l.fees()).margin(1e-6));
+  CHECK(l.equity() - l.starting_cash() ==
+        Approx(l.realized() + l.unrealized() - l.fees()).margin(1e-6));
 }
 
 } // namespace
@@ -112,7 +112,7 @@ TEST_CASE("a sell through zero closes the long and opens a short at the fill pri
   ledger l(1'000);
   const auto b = stock("B");
   REQUIRE(l.apply(b, mk(10, 5)));
-  auto e = l.apply(b, mk(-15, 6));  // realized 10 * (6 - 5) = 10
+  auto e = l.apply(b, mk(-15, 6)); // realized 10 * (6 - 5) = 10
   REQUIRE(e);
   CHECK(e->realized == Approx(10));
   REQUIRE(e->closed);
@@ -136,7 +136,7 @@ TEST_CASE("bad fills are refused with the symbol named and change nothing", "[le
   CHECK_FALSE(l.apply(stock("C"), mk(1, sc::nan)));
   CHECK_FALSE(l.apply(stock("C"), mk(1, 5, -1)));
   REQUIRE(l.apply(stock("C"), mk(1, 5)));
-  CHECK_FALSE(l.apply(call("C", "C", 5, 1), mk(1, 5)));  // kind differs from the position
+  CHECK_FALSE(l.apply(call("C", "C", 5, 1), mk(1, 5))); // kind differs from the position
   CHECK(l.fills().size() == 1);
   CHECK(l.cash() == Approx(95));
 }
@@ -164,8 +164,7 @@ TEST_CASE("the P&L identity holds over random journals", "[ledger]") {
                               call("O3", "S3", 20, 30000)};
   for (int i = 0; i < 500; ++i) {
     const int q = qty(rng);
-    if (q == 0)
-      continue;
+    if (q == 0) continue;
     const auto& s = specs[sym(rng)];
     REQUIRE(l.apply(s, mk(q, px(rng), fee(rng))));
     if (i % 7 == 0)
@@ -188,7 +187,7 @@ TEST_CASE("mark price uses the mid and falls back to the last", "[ledger]") {
   CHECK(mark_price(1, 2, 9) == Approx(1.5));
   CHECK(mark_price(sc::nan, 2, 9) == Approx(9));
   CHECK(mark_price(0, 2, 9) == Approx(9));
-  CHECK(mark_price(3, 2, 9) == Approx(9));  // crossed quote: not trusted
+  CHECK(mark_price(3, 2, 9) == Approx(9)); // crossed quote: not trusted
   CHECK(std::isnan(mark_price(sc::nan, sc::nan, sc::nan)));
 }
 
@@ -201,8 +200,8 @@ TEST_CASE("the risk view carries quantity, multiplier and BSM Greeks", "[ledger]
   CHECK(r.years == Approx(73.0 / 365));
   CHECK(r.delta > 0.5);
   CHECK(r.delta < 1);
-  CHECK(r.price > 2);  // never marked: the model price
+  CHECK(r.price > 2); // never marked: the model price
   CHECK(r.price != Approx(3.1));
   l.mark("O", 3.1, timestamp{});
-  CHECK(to_risk(*l.find("O"), 52, 0.4, 1000, 0.03).price == Approx(3.1));  // mark wins
+  CHECK(to_risk(*l.find("O"), 52, 0.4, 1000, 0.03).price == Approx(3.1)); // mark wins
 }

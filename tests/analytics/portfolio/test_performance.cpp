@@ -21,18 +21,22 @@ TEST_CASE("performance of four round trips and five equity samples", "[performan
     f.price = sell;
     REQUIRE(l.apply(s, f));
   };
-  l.sample_equity({});                     // 10000
-  trade("A", 100, 200);  l.sample_equity({});  // +100 -> 10100
-  trade("B", 100, 50);   l.sample_equity({});  // -50  -> 10050
-  trade("C", 100, 130);  l.sample_equity({});  // +30  -> 10080
-  trade("D", 100, 80);   l.sample_equity({});  // -20  -> 10060
+  l.sample_equity({}); // 10000
+  trade("A", 100, 200);
+  l.sample_equity({}); // +100 -> 10100
+  trade("B", 100, 50);
+  l.sample_equity({}); // -50  -> 10050
+  trade("C", 100, 130);
+  l.sample_equity({}); // +30  -> 10080
+  trade("D", 100, 80);
+  l.sample_equity({}); // -20  -> 10060
   auto p = performance_of(l);
   CHECK(p.trades == 4);
   CHECK(p.wins == 2);
   CHECK(p.losses == 2);
   CHECK(p.win_rate == Approx(0.5));
-  CHECK(p.avg_win == Approx(65));     // (100 + 30) / 2
-  CHECK(p.avg_loss == Approx(-35));   // (-50 - 20) / 2
+  CHECK(p.avg_win == Approx(65));   // (100 + 30) / 2
+  CHECK(p.avg_loss == Approx(-35)); // (-50 - 20) / 2
   CHECK(p.profit_factor == Approx(130.0 / 70.0));
   CHECK(p.total_return == Approx(0.006));
   CHECK(p.max_drawdown == Approx(50.0 / 10100));

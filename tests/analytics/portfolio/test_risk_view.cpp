@@ -28,8 +28,8 @@ TEST_CASE("the risk view of a ledger carries positions, equity and drawdown",
   f.quantity = 2;
   f.price = 1.5;
   REQUIRE(l.apply(c, f));
-  l.sample_equity({});      // 10000
-  l.mark("AAA", 18, {});    // equity 9800: 2% below the peak
+  l.sample_equity({});   // 10000
+  l.mark("AAA", 18, {}); // equity 9800: 2% below the peak
   market_inputs m;
   m.today = 1000;
   m.rate = 0.04;
@@ -54,9 +54,9 @@ TEST_CASE("the risk view of a ledger carries positions, equity and drawdown",
   in.vol = 0.5;
   const auto g = options::bsm_greeks(in);
   CHECK(opt.delta == Approx(g.delta));
-  CHECK(opt.price == Approx(g.price));  // never marked: the model price
+  CHECK(opt.price == Approx(g.price)); // never marked: the model price
   // Aggregated: 100 shares plus 2 * 100 * delta.
   auto agg = risk::aggregate_greeks(st->positions);
   CHECK(agg.total.delta_shares == Approx(100 + 200 * g.delta));
-  CHECK(st->positions[0].spot == Approx(18));  // the stock's mark stands in for its spot
+  CHECK(st->positions[0].spot == Approx(18)); // the stock's mark stands in for its spot
 }

@@ -22,8 +22,8 @@ instrument opt(std::string sym, option_type t, double strike, day_number expiry)
 } // namespace
 
 TEST_CASE("option sizing: premium at risk, position cap, contract cap", "[sizing]") {
-  config::trading_settings tr;  // position_size 2%, contracts_per_trade_max 10
-  config::risk_settings rk;     // max_position 5%
+  config::trading_settings tr; // position_size 2%, contracts_per_trade_max 10
+  config::risk_settings rk;    // max_position 5%
   sizing_request r;
   r.kind = asset_kind::option;
   r.multiplier = 100;
@@ -55,20 +55,20 @@ TEST_CASE("stock sizing: distance to the stop", "[sizing]") {
   sizing_request r;
   r.kind = asset_kind::stock;
   r.price = 50;
-  r.stop_price = 45;  // 5 per share: 2000 / 5 = 400; cap 5000 / 50 = 100
+  r.stop_price = 45; // 5 per share: 2000 / 5 = 400; cap 5000 / 50 = 100
   auto a = size_position(100'000, r, tr, rk);
   CHECK(a.quantity == 100);
   CHECK(a.binding == "max_position");
-  r.stop_price = sc::nan;  // default stop 50 * (1 - 0.5) = 25: 2000 / 25 = 80
+  r.stop_price = sc::nan; // default stop 50 * (1 - 0.5) = 25: 2000 / 25 = 80
   auto b = size_position(100'000, r, tr, rk);
   CHECK(b.quantity == 80);
   CHECK(b.binding == "risk");
-  r.stop_price = 55;  // a stop above the price is refused
+  r.stop_price = 55; // a stop above the price is refused
   CHECK(size_position(100'000, r, tr, rk).quantity == 0);
 }
 
 TEST_CASE("paper fills cross the spread and charge fees per contract", "[execution]") {
-  config::trading_settings tr;  // slippage 1, fee 0.65 per contract
+  config::trading_settings tr; // slippage 1, fee 0.65 per contract
   order o;
   o.spec = opt("C1", option_type::call, 20, 100);
   o.quantity = 2;
@@ -80,10 +80,10 @@ TEST_CASE("paper fills cross the spread and charge fees per contract", "[executi
   auto sell = paper_fill(o, 1.20, 1.40, 10'000, 2, tr);
   REQUIRE(sell);
   CHECK(sell->price == Approx(1.20));
-  tr.slippage = 0;  // at the mid
+  tr.slippage = 0; // at the mid
   o.quantity = 2;
   CHECK(paper_fill(o, 1.20, 1.40, 10'000, 0, tr)->price == Approx(1.30));
-  tr.slippage = 0.5;  // a quarter of the spread above the mid
+  tr.slippage = 0.5; // a quarter of the spread above the mid
   CHECK(paper_fill(o, 1.20, 1.40, 10'000, 0, tr)->price == Approx(1.35));
 }
 
@@ -92,9 +92,10 @@ TEST_CASE("paper fills are refused without cash, quote or holding", "[execution]
   order o;
   o.spec = opt("C1", option_type::call, 20, 100);
   o.quantity = 2;
-  auto poor = paper_fill(o, 1.20, 1.40, 200, 0, tr);  // needs 280 + 1.30
+  auto poor = paper_fill(o, 1.20, 1.40, 200, 0, tr); // needs 280 + 1.30
   REQUIRE_FALSE(poor);
-  CHECK_THAT(poor.error_message(), Catch::Contains("C1: needs 281.30 but cash is 200.00"));
+  CHECK_THAT(poor.error_message(),
+             Catch::Contains("C1: needs 281.30 but cash is 200.00"));
   auto noquote = paper_fill(o, sc::nan, 1.40, 10'000, 0, tr);
   REQUIRE_FALSE(noquote);
   CHECK_THAT(noquote.error_message(), Catch::Contains("no two-sided quote"));
@@ -107,11 +108,11 @@ TEST_CASE("paper fills are refused without cash, quote or holding", "[execution]
 }
 
 TEST_CASE("stops and targets trigger on the mark", "[exits]") {
-  config::trading_settings tr;  // stop_loss 0.5, profit_target 1.0
+  config::trading_settings tr; // stop_loss 0.5, profit_target 1.0
   auto [stop, target] = exit_levels(2.0, 3, tr);
   CHECK(stop == Approx(1.0));
   CHECK(target == Approx(4.0));
-  auto [sstop, starget] = exit_levels(50, -100, tr);  // short: 75 and 0
+  auto [sstop, starget] = exit_levels(50, -100, tr); // short: 75 and 0
   CHECK(sstop == Approx(75));
   CHECK(starget == Approx(0));
 
@@ -129,7 +130,7 @@ TEST_CASE("stops and targets trigger on the mark", "[exits]") {
   f.symbol = "SH";
   REQUIRE(l.apply(s, f));
   REQUIRE(l.set_exit_levels("SH", sstop, starget));
-  CHECK(check_exits(l).empty());  // never marked
+  CHECK(check_exits(l).empty()); // never marked
   l.mark("C1", 2.5, {});
   l.mark("SH", 60, {});
   CHECK(check_exits(l).empty());
@@ -143,7 +144,7 @@ TEST_CASE("stops and targets trigger on the mark", "[exits]") {
   l.mark("SH", 80, {});
   e = check_exits(l);
   REQUIRE(e.size() == 2);
-  CHECK(e[0].reason == exit_reason::profit_target);  // C1 (map order)
+  CHECK(e[0].reason == exit_reason::profit_target); // C1 (map order)
   CHECK(e[1].symbol == "SH");
   CHECK(e[1].reason == exit_reason::stop_loss);
   CHECK(e[1].quantity == 100);
@@ -167,7 +168,7 @@ TEST_CASE("expired options settle at intrinsic value", "[exits]") {
   REQUIRE(l.apply(p, f));
   REQUIRE(l.apply(later, f));
   const std::map<std::string, double> close{{"U", 23.5}};
-  CHECK(expired_options(l, d, false, close).settlements.empty());  // before the close
+  CHECK(expired_options(l, d, false, close).settlements.empty()); // before the close
   auto r = expired_options(l, d, true, close);
   REQUIRE(r.settlements.size() == 2);
   // Call: max(23.5 - 20, 0) = 3.5; put: max(20 - 23.5, 0) = 0.

@@ -74,10 +74,20 @@ TEST_CASE("position Greeks are per-unit Greeks times contracts times 100, signed
 
 TEST_CASE("sector exposure and the Herfindahl index", "[exposure]") {
   risk_position a, b, c;
-  a.symbol = "A"; a.sector = "Technology"; a.quantity = 100; a.price = 30;   // 3000
-  b.symbol = "B"; b.sector = "Technology"; b.quantity = -50; b.price = 20;   // 1000 gross
-  c.symbol = "C"; c.sector = "Energy";     c.quantity = 2; c.multiplier = 100;
-  c.price = 5; c.kind = asset_kind::option;                                  // 1000
+  a.symbol = "A";
+  a.sector = "Technology";
+  a.quantity = 100;
+  a.price = 30; // 3000
+  b.symbol = "B";
+  b.sector = "Technology";
+  b.quantity = -50;
+  b.price = 20; // 1000 gross
+  c.symbol = "C";
+  c.sector = "Energy";
+  c.quantity = 2;
+  c.multiplier = 100;
+  c.price = 5;
+  c.kind = asset_kind::option; // 1000
   auto e = sector_concentration({a, b, c}, 20000);
   CHECK(e.value.at("Technology") == Approx(4000));
   CHECK(e.fraction.at("Technology") == Approx(0.2));
@@ -104,7 +114,7 @@ TEST_CASE("correlation matrix matches a direct two-pass computation", "[exposure
     for (size_t j = 0; j < 4; ++j)
       s[j][t] = 0.5 * j * common + d(rng);
   }
-  s[2].insert(s[2].begin(), 0.5);  // longer series: aligned at the end
+  s[2].insert(s[2].begin(), 0.5); // longer series: aligned at the end
   auto c = correlation_matrix(s);
   REQUIRE(c.rows() == 4);
   for (size_t i = 0; i < 4; ++i)
@@ -125,8 +135,8 @@ TEST_CASE("correlation matrix matches a direct two-pass computation", "[exposure
         saa += (a[oa + t] - ma) * (a[oa + t] - ma);
         sbb += (b[ob + t] - mb) * (b[ob + t] - mb);
       }
-      CHECK(c(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j))
-            == Approx(sab / std::sqrt(saa * sbb)));
+      CHECK(c(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) ==
+            Approx(sab / std::sqrt(saa * sbb)));
     }
 }
 
@@ -138,13 +148,15 @@ TEST_CASE("max correlation picks the most correlated other underlying", "[exposu
     noisy.push_back(base[i] + (i % 2 ? 0.004 : -0.004));
   }
   risk_position h1, h2, h3;
-  h1.symbol = "NEG"; h2.symbol = "SIM"; h3.symbol = "CAND";
-  std::map<std::string, std::vector<double>> r{{"NEG", opposite}, {"SIM", noisy},
-                                              {"CAND", base}};
+  h1.symbol = "NEG";
+  h2.symbol = "SIM";
+  h3.symbol = "CAND";
+  std::map<std::string, std::vector<double>> r{
+      {"NEG", opposite}, {"SIM", noisy}, {"CAND", base}};
   auto hit = max_correlation("CAND", base, {h1, h2, h3}, r, 252);
   CHECK(hit.underlying == "SIM");
   CHECK(hit.value == Approx(pearson(base, noisy)));
   CHECK(hit.value > 0.9);
-  auto none = max_correlation("CAND", base, {h3}, r, 252);  // own name is skipped
+  auto none = max_correlation("CAND", base, {h3}, r, 252); // own name is skipped
   CHECK(std::isnan(none.value));
 }

@@ -53,33 +53,37 @@ portfolio_state empty_book() {
 
 TEST_CASE("a small stock position within every limit is approved", "[pre_trade]") {
   config::risk_settings lim;
-  auto d = pre_trade_check(propose(stock("AAA", "Energy", 100, 20), 1), empty_book(), lim);
+  auto d =
+      pre_trade_check(propose(stock("AAA", "Energy", 100, 20), 1), empty_book(), lim);
   CHECK(d.decision == verdict::approve);
   CHECK(d.quantity == 100);
-  CHECK(d.checks.size() == 7);  // every limit reported
+  CHECK(d.checks.size() == 7); // every limit reported
 }
 
 TEST_CASE("max_position resizes to the largest cost within the fraction", "[pre_trade]") {
-  config::risk_settings lim;  // max_position 5%: 5000 of 100k = 100 shares at 50
-  auto d = pre_trade_check(propose(stock("AAA", "Energy", 200, 50), 1), empty_book(), lim);
+  config::risk_settings lim; // max_position 5%: 5000 of 100k = 100 shares at 50
+  auto d =
+      pre_trade_check(propose(stock("AAA", "Energy", 200, 50), 1), empty_book(), lim);
   CHECK(d.decision == verdict::resize);
   CHECK(d.quantity == 100);
   CHECK_THAT(d.reason, Catch::Contains("position AAA cost 10.0% of equity would exceed "
                                        "max_position 5.0%"));
   // A single share over the limit cannot be sized down: rejected.
-  auto r = pre_trade_check(propose(stock("BIG", "Energy", 3, 6000), 1), empty_book(), lim);
+  auto r =
+      pre_trade_check(propose(stock("BIG", "Energy", 3, 6000), 1), empty_book(), lim);
   CHECK(r.decision == verdict::reject);
   CHECK(r.quantity == 0);
   CHECK_THAT(r.reason, Catch::Contains("max_position"));
 }
 
 TEST_CASE("max_sector counts the holdings of the same sector", "[pre_trade]") {
-  config::risk_settings lim;  // max_sector 30%
+  config::risk_settings lim; // max_sector 30%
   auto book = empty_book();
   // Technology already holds 27,000 (27%): 5,000 + 4,000 x 3 + 10,000.
-  book.positions = {stock("T1", "Technology", 100, 50), stock("T2", "Technology", 100, 40),
-                    stock("T3", "Technology", 100, 40), stock("T4", "Technology", 100, 40),
-                    stock("T5", "Technology", 200, 50), stock("E1", "Energy", 100, 10)};
+  book.positions = {
+      stock("T1", "Technology", 100, 50), stock("T2", "Technology", 100, 40),
+      stock("T3", "Technology", 100, 40), stock("T4", "Technology", 100, 40),
+      stock("T5", "Technology", 200, 50), stock("E1", "Energy", 100, 10)};
   for (size_t i = 0; i < book.positions.size(); ++i)
     book.returns[book.positions[i].symbol] = quiet_returns(10 + static_cast<unsigned>(i));
   // 400 shares at 10 = 4% (position ok) -> sector 31% > 30%: 300 shares fit exactly.
@@ -112,7 +116,7 @@ TEST_CASE("max_positions rejects a new name but lets a holding grow", "[pre_trad
 
 TEST_CASE("above max_drawdown every new position is rejected, closing is allowed",
           "[pre_trade]") {
-  config::risk_settings lim;  // max_drawdown 20%
+  config::risk_settings lim; // max_drawdown 20%
   auto book = empty_book();
   book.drawdown = 0.25;
   book.positions = {stock("A", "S1", 100, 10)};
@@ -128,7 +132,7 @@ TEST_CASE("above max_drawdown every new position is rejected, closing is allowed
 }
 
 TEST_CASE("max_delta bounds the net share-equivalent delta", "[pre_trade]") {
-  config::risk_settings lim;  // max_delta 5000
+  config::risk_settings lim; // max_delta 5000
   auto book = empty_book();
   // 49 call contracts of delta 1.0 on X: 4,900 share-equivalents, premium 1 (4,900 cost).
   risk_position calls;
@@ -142,7 +146,7 @@ TEST_CASE("max_delta bounds the net share-equivalent delta", "[pre_trade]") {
   calls.spot = 10;
   calls.price = 1;
   calls.years = 0.2;
-  calls.strike = 1;   // deep in the money: delta 1 is consistent
+  calls.strike = 1; // deep in the money: delta 1 is consistent
   calls.iv = 0.3;
   book.positions = {calls};
   book.returns["X"] = quiet_returns(4);
@@ -163,12 +167,13 @@ TEST_CASE("max_var resizes to the quantity whose historical VaR fits", "[pre_tra
   lim.max_position = 1;
   lim.max_sector = 1;
   lim.max_delta = 1e9;
-  lim.var_lookback = 20;  // 20 days at 95%: k = 1, the worst day
+  lim.var_lookback = 20; // 20 days at 95%: k = 1, the worst day
   auto book = empty_book();
   auto t = propose(stock("V", "S1", 8000, 10), 0);
   // Worst return -8%: VaR(x) = x * 10 * 0.08 <= 5% of 100k = 5000 -> x <= 6250.
-  t.underlying_returns = {0.01,  -0.02, 0.03,  -0.08, 0.0,  0.01, -0.01, 0.02, 0.0,  0.01,
-                          -0.03, 0.02,  -0.01, 0.0,   0.01, 0.02, -0.02, 0.01, 0.0, 0.005};
+  t.underlying_returns = {0.01, -0.02, 0.03,  -0.08, 0.0,  0.01,  -0.01,
+                          0.02, 0.0,   0.01,  -0.03, 0.02, -0.01, 0.0,
+                          0.01, 0.02,  -0.02, 0.01,  0.0,  0.005};
   auto d = pre_trade_check(t, book, lim);
   CHECK(d.decision == verdict::resize);
   CHECK(d.quantity == 6250);
@@ -182,14 +187,14 @@ TEST_CASE("max_var resizes to the quantity whose historical VaR fits", "[pre_tra
   for (double r : t.underlying_returns)
     w.push_back(r == -0.08 ? 0.06 : -0.25 * r);
   hedged.returns["W"] = w;
-  lim.max_correlation = 1.0;  // the hedge is perfectly anti-correlated: not the point here
+  lim.max_correlation = 1.0; // the hedge is perfectly anti-correlated: not the point here
   auto h = pre_trade_check(t, hedged, lim);
   CHECK(h.quantity > 6250);
 }
 
 TEST_CASE("max_correlation rejects a candidate that moves with a holding",
           "[pre_trade]") {
-  config::risk_settings lim;  // 0.85
+  config::risk_settings lim; // 0.85
   auto book = empty_book();
   book.positions = {stock("H", "S1", 100, 10)};
   book.returns["H"] = quiet_returns(8);
@@ -225,8 +230,8 @@ TEST_CASE("an option candidate is sized by its fully revalued VaR", "[pre_trade]
   lim.max_position = 1;
   lim.max_sector = 1;
   lim.max_delta = 1e9;
-  lim.max_var = 0.01;     // 1,000 of 100k
-  lim.var_lookback = 40;  // 40 days at 95%: k = 2, the second-worst day
+  lim.max_var = 0.01;    // 1,000 of 100k
+  lim.var_lookback = 40; // 40 days at 95%: k = 2, the second-worst day
   risk_position c;
   c.symbol = "OPT";
   c.underlying = "UND";

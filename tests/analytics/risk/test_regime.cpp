@@ -10,7 +10,7 @@ using namespace sc::risk;
 
 TEST_CASE("regime from the volatility index level uses the documented thresholds",
           "[regime]") {
-  sc::config::risk_settings lim;  // 15 / 25 / 35
+  sc::config::risk_settings lim; // 15 / 25 / 35
   const std::vector<double> none;
   CHECK(classify_regime(12, none, lim).regime == vol_regime::low);
   CHECK(classify_regime(15, none, lim).regime == vol_regime::normal);

@@ -27,7 +27,7 @@ TEST_CASE("Sortino of five daily returns matches the hand computation", "[stats]
   // rf 0.0001 a day: excess -0.0201 and -0.0001 are below target:
   // DD = sqrt((0.0201^2 + 0.0001^2) / 5) = 0.0089891045; 0.0069 / DD * sqrt(252).
   CHECK(sortino_ratio(r, 0.0252) == Approx(12.185207556861798));
-  CHECK(std::isnan(sortino_ratio({0.01, 0.02})));  // nothing below target
+  CHECK(std::isnan(sortino_ratio({0.01, 0.02}))); // nothing below target
   CHECK(std::isnan(sharpe_ratio({0.01})));
 }
 
@@ -45,11 +45,11 @@ TEST_CASE("Sharpe and Sortino match a reference loop on random returns", "[stats
   double ss = 0, down = 0;
   for (double x : r) {
     ss += (x - rf - mean) * (x - rf - mean);
-    if (x - rf < 0)
-      down += (x - rf) * (x - rf);
+    if (x - rf < 0) down += (x - rf) * (x - rf);
   }
   CHECK(sharpe_ratio(r, 0.04) == Approx(mean / std::sqrt(ss / 499) * std::sqrt(252.0)));
-  CHECK(sortino_ratio(r, 0.04) == Approx(mean / std::sqrt(down / 500) * std::sqrt(252.0)));
+  CHECK(sortino_ratio(r, 0.04) ==
+        Approx(mean / std::sqrt(down / 500) * std::sqrt(252.0)));
 }
 
 TEST_CASE("simple returns of an equity curve", "[stats]") {
@@ -88,8 +88,7 @@ TEST_CASE("max drawdown, its dates, duration and the current drawdown", "[stats]
   CHECK(up.current_depth == 0);
 }
 
-TEST_CASE("max drawdown matches a brute-force pair search on random curves",
-          "[stats]") {
+TEST_CASE("max drawdown matches a brute-force pair search on random curves", "[stats]") {
   std::mt19937 rng(3);
   std::normal_distribution<double> d(0.0, 0.03);
   for (int trial = 0; trial < 20; ++trial) {

@@ -14,18 +14,18 @@ using namespace sc::risk;
 namespace {
 // The 20-value sample used by the hand-worked cases; sorted ascending it reads
 // -15 -12 -9 -7 -5 -4 -3 -2 -1 0 1 2 3 4 5 6 7 8 9 10.
-const std::vector<double> sample20 = {-5, 3,  -12, 8, 1,   -7, 4, -2, 6,  -9,
-                                      10, -1, 2,   -15, 5, 0,  -3, 7, -4, 9};
+const std::vector<double> sample20 = {-5, 3,  -12, 8,   1, -7, 4,  -2, 6,  -9,
+                                      10, -1, 2,   -15, 5, 0,  -3, 7,  -4, 9};
 } // namespace
 
 TEST_CASE("tail count is ceil(n(1-c)) without binary noise", "[var]") {
-  CHECK(tail_count(100, 0.95) == 5);   // 100 * 0.05 must not round up to 6
+  CHECK(tail_count(100, 0.95) == 5); // 100 * 0.05 must not round up to 6
   CHECK(tail_count(20, 0.95) == 1);
   CHECK(tail_count(20, 0.90) == 2);
-  CHECK(tail_count(21, 0.95) == 2);    // 1.05 -> 2
-  CHECK(tail_count(10, 0.99) == 1);    // 0.1 -> 1
-  CHECK(tail_count(252, 0.95) == 13);  // 12.6 -> 13
-  CHECK(tail_count(3, 0.01) == 3);     // clamped to n
+  CHECK(tail_count(21, 0.95) == 2);   // 1.05 -> 2
+  CHECK(tail_count(10, 0.99) == 1);   // 0.1 -> 1
+  CHECK(tail_count(252, 0.95) == 13); // 12.6 -> 13
+  CHECK(tail_count(3, 0.01) == 3);    // clamped to n
 }
 
 TEST_CASE("historical VaR and CVaR of a 20-value sample match the hand computation",
@@ -51,18 +51,18 @@ TEST_CASE("historical VaR and CVaR of a 20-value sample match the hand computati
 TEST_CASE("VaR of 100 equally spaced outcomes takes the 5th worst at 95%", "[var]") {
   std::vector<double> pnl;
   for (int i = 1; i <= 100; ++i)
-    pnl.push_back(i - 50);  // -49 .. 50, shuffled below
+    pnl.push_back(i - 50); // -49 .. 50, shuffled below
   std::mt19937 rng(7);
   std::shuffle(pnl.begin(), pnl.end(), rng);
   auto t = historical_tail(pnl, 0.95);
   CHECK(t.tail_count == 5);
-  CHECK(t.var == Approx(45));                        // 5th smallest is -45
-  CHECK(t.cvar == Approx((49 + 48 + 47 + 46 + 45) / 5.0));  // 47
+  CHECK(t.var == Approx(45));                              // 5th smallest is -45
+  CHECK(t.cvar == Approx((49 + 48 + 47 + 46 + 45) / 5.0)); // 47
 }
 
 TEST_CASE("a sample of gains gives a negative VaR and bad input gives an error",
           "[var]") {
-  auto t = historical_tail({1, 2, 3, 4}, 0.5);  // k = 2: VaR = -2, CVaR = -1.5
+  auto t = historical_tail({1, 2, 3, 4}, 0.5); // k = 2: VaR = -2, CVaR = -1.5
   CHECK(t.var == Approx(-2));
   CHECK(t.cvar == Approx(-1.5));
   CHECK_FALSE(historical_tail({}, 0.95).ok());
@@ -110,11 +110,12 @@ TEST_CASE("portfolio scenarios revalue stocks linearly and options with BSM", "[
   call.years = 30.0 / 365;
   call.iv = 0.6;
   call.rate = 0.04;
-  call.quantity = -3;  // short three contracts
+  call.quantity = -3; // short three contracts
   call.multiplier = 100;
   call.spot = 24;
   return_history h;
-  h["AAA"] = {0.5, 0.01, -0.02, 0.03, -0.05, 0.0};  // the first entry is outside the window
+  h["AAA"] = {0.5,  0.01,  -0.02,
+              0.03, -0.05, 0.0}; // the first entry is outside the window
   h["BBB"] = {0.02, -0.04, 0.06, -0.01, 0.015};
   const int lookback = 5;
   auto s = portfolio_scenarios({stock, call}, h, lookback);
@@ -137,7 +138,8 @@ TEST_CASE("portfolio scenarios revalue stocks linearly and options with BSM", "[
   const std::vector<double> rb = {0.02, -0.04, 0.06, -0.01, 0.015};
   std::vector<double> ref;
   for (size_t t = 0; t < 5; ++t) {
-    const double p = 100 * 20 * ra[t] - 300 * (price(24 * (1 + rb[t]), 29.0 / 365) - base);
+    const double p =
+        100 * 20 * ra[t] - 300 * (price(24 * (1 + rb[t]), 29.0 / 365) - base);
     ref.push_back(p);
     CHECK(s.pnl[t] == Approx(p).epsilon(1e-12));
   }
@@ -163,7 +165,7 @@ TEST_CASE("an expiring option is valued at intrinsic in the scenario", "[var]") 
   put.kind = asset_kind::option;
   put.type = option_type::put;
   put.strike = 10;
-  put.years = 0.5 / 365;  // expires within the one-day horizon
+  put.years = 0.5 / 365; // expires within the one-day horizon
   put.iv = 0.5;
   put.quantity = 1;
   put.multiplier = 100;
@@ -178,7 +180,7 @@ TEST_CASE("an expiring option is valued at intrinsic in the scenario", "[var]") 
   in.years = 0.5 / 365;
   in.vol = 0.5;
   const double base = options::bsm_price(in);
-  CHECK(s.pnl[0] == Approx(100 * (1.0 - base)));  // intrinsic max(10 - 9, 0) = 1
+  CHECK(s.pnl[0] == Approx(100 * (1.0 - base))); // intrinsic max(10 - 9, 0) = 1
 }
 
 TEST_CASE("parametric VaR is z times the delta-weighted P&L deviation", "[var]") {

@@ -24,8 +24,8 @@ struct noise {
 /// `n` daily bars starting at day 19000 (weekends included: the scanner does not care),
 /// log-price drift `drift` per bar plus noise of amplitude `wiggle`, range +-1% around
 /// the close, constant `volume` shares with +-20% noise.
-inline bar_series make_bars(const std::string& symbol, size_t n, double start, double drift,
-                            double wiggle, double volume, uint64_t seed) {
+inline bar_series make_bars(const std::string& symbol, size_t n, double start,
+                            double drift, double wiggle, double volume, uint64_t seed) {
   bar_series b;
   b.symbol = symbol;
   noise r{seed};

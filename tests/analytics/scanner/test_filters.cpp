@@ -171,9 +171,9 @@ TEST_CASE("negative earnings follow the configured rule") {
   SECTION("growth allows only enough revenue growth") {
     x.f.negative_earnings = "growth";
     x.f.negative_earnings_min_growth = 0.15;
-    CHECK(x.run().passed());                 // 0.20 >= 0.15
+    CHECK(x.run().passed()); // 0.20 >= 0.15
     x.fund.revenue_growth = 0.15;
-    CHECK(x.run().passed());                 // inclusive
+    CHECK(x.run().passed()); // inclusive
     x.fund.revenue_growth = 0.10;
     CHECK(x.first() == reject_reason::negative_earnings_low_growth);
   }

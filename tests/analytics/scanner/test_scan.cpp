@@ -23,8 +23,8 @@ struct world {
   config::scanner_settings scanner;
   config::trading_settings trading;
 
-  void add(const std::string& sym, double cap, bar_series b, std::optional<fundamentals> f,
-           const std::string& sector = "Technology") {
+  void add(const std::string& sym, double cap, bar_series b,
+           std::optional<fundamentals> f, const std::string& sector = "Technology") {
     security s;
     s.symbol = sym;
     s.name = sym + " Inc";
@@ -32,10 +32,8 @@ struct world {
     s.market_cap = cap;
     s.origin = {"test"};
     universe.push_back(s);
-    if (b.size() > 0)
-      bars[sym] = std::move(b);
-    if (f)
-      funds[sym] = *f;
+    if (b.size() > 0) bars[sym] = std::move(b);
+    if (f) funds[sym] = *f;
   }
 
   world() {
@@ -45,8 +43,9 @@ struct world {
       const std::string sym = std::string{"GD"} + static_cast<char>('A' + k);
       auto f = test::good_fundamentals(sym);
       f.revenue_growth = 0.02 * k;
-      add(sym, 4e8 + 1e8 * k, test::make_bars(sym, 504, 15 + k, 0.0004 * (k - 5), 0.015,
-                                               400'000 + 20'000 * k, 100 + k),
+      add(sym, 4e8 + 1e8 * k,
+          test::make_bars(sym, 504, 15 + k, 0.0004 * (k - 5), 0.015, 400'000 + 20'000 * k,
+                          100 + k),
           f, k % 2 ? "Technology" : "Health Care");
     }
     // Two names with identical data: equal scores, ranked by symbol.
@@ -103,14 +102,12 @@ struct world {
 bool passes_independently(const world& w, const std::string& sym) {
   auto b = w.bars.find(sym);
   auto f = w.funds.find(sym);
-  if (b == w.bars.end() || f == w.funds.end())
-    return false;
+  if (b == w.bars.end() || f == w.funds.end()) return false;
   const auto& bs = b->second;
   const auto& fd = f->second;
   const auto& fs = w.scanner.filters;
   const size_t n = bs.size();
-  if (n < static_cast<size_t>(fs.min_history_bars))
-    return false;
+  if (n < static_cast<size_t>(fs.min_history_bars)) return false;
   const double price = bs.close.back();
   double v = 0, dv = 0;
   for (size_t i = n - 20; i < n; ++i) {
@@ -119,17 +116,16 @@ bool passes_independently(const world& w, const std::string& sym) {
   }
   double cap = 0;
   for (const auto& s : w.universe)
-    if (s.symbol == sym)
-      cap = s.market_cap;
-  return cap >= w.trading.market_cap_min && cap <= w.trading.market_cap_max
-         && price >= fs.price_min && price <= fs.price_max && v >= fs.avg_volume_min
-         && dv >= fs.dollar_volume_min && fd.revenue_growth >= fs.revenue_growth_min
-         && fd.eps_growth >= fs.eps_growth_min && fd.eps > 0 && fd.pe_ratio >= fs.pe_min
-         && fd.pe_ratio <= fs.pe_max && fd.insider_ownership >= fs.insider_ownership_min
-         && fd.insider_ownership <= fs.insider_ownership_max
-         && fd.institutional_ownership >= fs.institutional_ownership_min
-         && fd.institutional_ownership <= fs.institutional_ownership_max
-         && fd.short_interest / fd.float_shares <= fs.short_float_max;
+    if (s.symbol == sym) cap = s.market_cap;
+  return cap >= w.trading.market_cap_min && cap <= w.trading.market_cap_max &&
+         price >= fs.price_min && price <= fs.price_max && v >= fs.avg_volume_min &&
+         dv >= fs.dollar_volume_min && fd.revenue_growth >= fs.revenue_growth_min &&
+         fd.eps_growth >= fs.eps_growth_min && fd.eps > 0 && fd.pe_ratio >= fs.pe_min &&
+         fd.pe_ratio <= fs.pe_max && fd.insider_ownership >= fs.insider_ownership_min &&
+         fd.insider_ownership <= fs.insider_ownership_max &&
+         fd.institutional_ownership >= fs.institutional_ownership_min &&
+         fd.institutional_ownership <= fs.institutional_ownership_max &&
+         fd.short_interest / fd.float_shares <= fs.short_float_max;
 }
 
 } // namespace
@@ -191,10 +187,8 @@ TEST_CASE("the ranking is by score, ties by symbol, and explains every score") {
   // The two identical names tie and are ordered by symbol, adjacent.
   size_t a = 99, b = 99;
   for (size_t i = 0; i < r.candidates.size(); ++i) {
-    if (r.candidates[i].symbol == "TIEA")
-      a = i;
-    if (r.candidates[i].symbol == "TIEB")
-      b = i;
+    if (r.candidates[i].symbol == "TIEA") a = i;
+    if (r.candidates[i].symbol == "TIEB") b = i;
   }
   REQUIRE(a < r.candidates.size());
   CHECK(b == a + 1);
@@ -222,8 +216,9 @@ TEST_CASE("the result does not depend on the number of threads, and top_n trunca
     s.market_cap = 5e8;
     s.sector = k % 3 ? "Energy" : "Financials";
     many.push_back(s);
-    big.bars[s.symbol] = test::make_bars(s.symbol, 300, 10 + k % 40, 0.00002 * (k % 50 - 25),
-                                         0.02, 300'000 + 1000 * k, 500 + k);
+    big.bars[s.symbol] =
+        test::make_bars(s.symbol, 300, 10 + k % 40, 0.00002 * (k % 50 - 25), 0.02,
+                        300'000 + 1000 * k, 500 + k);
     big.funds[s.symbol] = test::good_fundamentals(s.symbol);
   }
   big.scanner.threads = 1;
@@ -293,8 +288,8 @@ TEST_CASE("the negative-earnings rule changes who passes a scan") {
       if (j.symbol == "LOSS") {
         loss_passed = false;
         const std::string expected = std::string{rule} == "reject"
-                                       ? "negative_earnings"
-                                       : "negative_earnings_low_growth";
+                                         ? "negative_earnings"
+                                         : "negative_earnings_low_growth";
         CHECK(scan::to_string(j.reason) == expected);
       }
     CHECK(loss_passed == (std::string{rule} == "allow"));

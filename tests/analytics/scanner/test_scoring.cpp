@@ -54,23 +54,23 @@ TEST_CASE("ramp and plateau map linearly and clamp") {
 
 TEST_CASE("factor scores follow the documented formulas (hand-worked)") {
   scan::raw_inputs in;
-  in.ret20 = 0.05;   // ramp(-0.15, 0.15) = 0.2/0.3
-  in.ret60 = -0.06;  // ramp(-0.3, 0.3) = 0.24/0.6 = 0.4
-  in.rsi14 = 80;     // plateau(30,60,70,90) = 10/20 = 0.5
+  in.ret20 = 0.05;  // ramp(-0.15, 0.15) = 0.2/0.3
+  in.ret60 = -0.06; // ramp(-0.3, 0.3) = 0.24/0.6 = 0.4
+  in.rsi14 = 80;    // plateau(30,60,70,90) = 10/20 = 0.5
   CHECK(scan::momentum_score(in) == Approx(0.4 * (2.0 / 3) + 0.4 * 0.4 + 0.2 * 0.5));
   in.close = 110;
-  in.sma50 = 100;    // +10% -> 1
-  in.sma200 = 100;   // +10% of a 20% band -> 0.75; cross 0 -> 0.5
-  in.adx14 = 27.5;   // ramp(15, 40) = 0.5
+  in.sma50 = 100;  // +10% -> 1
+  in.sma200 = 100; // +10% of a 20% band -> 0.75; cross 0 -> 0.5
+  in.adx14 = 27.5; // ramp(15, 40) = 0.5
   CHECK(scan::trend_score(in) == Approx(0.5 + 0.25 * 0.75));
   in.adx14 = sc::nan; // strength 0: half the move
   CHECK(scan::trend_score(in) == Approx(0.5 + 0.25 * 0.5));
   in.rel_volume5 = 1.25; // ramp(0.5, 2) = 0.5
   in.obv_slope20 = 0.25; // ramp(-0.5, 0.5) = 0.75
   CHECK(scan::volume_score(in) == Approx(0.625));
-  in.hist_vol20 = 0.9;   // 0.5
+  in.hist_vol20 = 0.9;                              // 0.5
   CHECK(scan::volatility_score(in) == Approx(0.5)); // beta unknown: HV alone
-  in.beta60 = 2.4;       // (3 - 2.4) / 1.2 = 0.5
+  in.beta60 = 2.4;                                  // (3 - 2.4) / 1.2 = 0.5
   CHECK(scan::volatility_score(in) == Approx(0.5));
   in.beta60 = 1.0;
   CHECK(scan::volatility_score(in) == Approx(0.75 * 0.5 + 0.25));
@@ -113,11 +113,12 @@ TEST_CASE("the breakdown's contributions add up to the composite") {
     sum += c;
   CHECK(b.composite == Approx(sum).epsilon(1e-12));
   // The composite computed directly from the formulas, weights divided by their sum (10).
-  const double direct = 100
-                        * (3 * scan::momentum_score(in) + scan::trend_score(in)
-                           + 0.5 /* volume unknown: neutral */ + scan::volatility_score(in)
-                           + 2 * scan::fundamentals_score(in) + scan::patterns_score(in) + 1)
-                        / 10;
+  const double direct =
+      100 *
+      (3 * scan::momentum_score(in) + scan::trend_score(in) +
+       0.5 /* volume unknown: neutral */ + scan::volatility_score(in) +
+       2 * scan::fundamentals_score(in) + scan::patterns_score(in) + 1) /
+      10;
   CHECK(b.composite == Approx(direct).epsilon(1e-12));
   CHECK(b.missing[idx(factor::volume)]);
   CHECK(b.score[idx(factor::volume)] == 0.5);
@@ -307,8 +308,10 @@ TEST_CASE("technical inputs equal the batch indicators over the whole history") 
     CHECK(in.adx14 == Approx(adx).epsilon(1e-7)); // smoothed twice: see wilder_bars
     CHECK(in.hist_vol20 == Approx(hv).epsilon(1e-12));
     CHECK(in.sma200 == Approx(ind::sma(b.close, 200).back()).epsilon(1e-12));
-    CHECK(in.rel_volume5 == Approx((rv[n - 1] + rv[n - 2] + rv[n - 3] + rv[n - 4] + rv[n - 5]) / 5)
-                              .epsilon(1e-12));
-    CHECK(in.obv_slope20 == Approx((obv[n - 1] - obv[n - 21]) / (20 * avg)).epsilon(1e-9));
+    CHECK(in.rel_volume5 ==
+          Approx((rv[n - 1] + rv[n - 2] + rv[n - 3] + rv[n - 4] + rv[n - 5]) / 5)
+              .epsilon(1e-12));
+    CHECK(in.obv_slope20 ==
+          Approx((obv[n - 1] - obv[n - 21]) / (20 * avg)).epsilon(1e-9));
   }
 }

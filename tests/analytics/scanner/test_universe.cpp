@@ -30,11 +30,11 @@ TEST_CASE("symbols are normalised: case, whitespace and share-class separators")
 
 TEST_CASE("the universe merges sources and the watchlist, one entry per symbol") {
   std::vector<std::vector<security>> lists{
-    {sec("abcd", {"sim"}, 5e8, "Abcd Inc", "Technology"), sec("BRK.B", {"sim"}),
-     sec("ZZZ", {"sim"}, 1e9)},
-    {sec("ABCD", {"nasdaq"}, 6e8, "Other name", "Energy"), sec("brk-b", {"nasdaq"}, 9e11,
-                                                                  "Berkshire B"),
-     sec("  ", {"nasdaq"}), sec("QQQQ", {})},
+      {sec("abcd", {"sim"}, 5e8, "Abcd Inc", "Technology"), sec("BRK.B", {"sim"}),
+       sec("ZZZ", {"sim"}, 1e9)},
+      {sec("ABCD", {"nasdaq"}, 6e8, "Other name", "Energy"),
+       sec("brk-b", {"nasdaq"}, 9e11, "Berkshire B"), sec("  ", {"nasdaq"}),
+       sec("QQQQ", {})},
   };
   auto u = scan::merge_universe(lists, {"zzz", "NEWW", "abcd", "brk/b"});
   REQUIRE(u.size() == 5);
