@@ -22,6 +22,7 @@
 #include "actors/common.hpp"
 #include "actors/registry.hpp"
 
+#include "analytics/scanner/universe.hpp"
 #include "config/settings.hpp"
 
 #include <caf/actor_clock.hpp>
@@ -180,6 +181,56 @@ void give_up_or_retry(self_ptr self, kind_state<T> fetcher_state::*ks, const cha
             caf::expected<T>{make_error(code, std::string{kind}, key, rs.last_error)});
 }
 
+/// Whether `src` may be asked now. A source whose cooldown is over lets exactly one
+/// request through (half-open); one still cooling down, or already probing, is skipped
+/// and noted in `rs` as worth a later round.
+bool admit(source_entry& src, clock_type::time_point now, round_state& rs) {
+  if (!src.open) return true;
+  if (now < src.open_until || src.probing) {
+    rs.retryable = true;
+    rs.all_not_found = false;
+    if (rs.last_error.empty()) rs.last_error = src.name + ": circuit open";
+    return false;
+  }
+  src.probing = true;
+  return true;
+}
+
+/// The source answered (with data, "not found" or "unsupported"): it works, so its
+/// circuit closes (else a half-open probe answered "not found" would leave it
+/// half-open, one request at a time, until some value came back).
+void record_answer(source_entry& e) {
+  e.consecutive_failures = 0;
+  e.open = false;
+  e.probing = false;
+}
+
+/// Books the outcome of a failed request in the source's counters, its circuit and the
+/// round's summary.
+void record_error(self_ptr self, source_entry& e, const caf::error& err,
+                  round_state& rs) {
+  auto code = code_of(err);
+  e.probing = false;
+  rs.last_error = e.name + ": " + describe(err);
+  if (code == ec::not_found || code == ec::unsupported) {
+    record_answer(e);
+    if (code == ec::unsupported) rs.all_not_found = false;
+    return;
+  }
+  rs.all_not_found = false;
+  ++e.failures;
+  e.last_error = rs.last_error;
+  if (is_retryable(code)) rs.retryable = true;
+  auto& retry = self->state.cfg->data.retry;
+  if (++e.consecutive_failures >= retry.breaker_failures || e.open) {
+    if (!e.open)
+      log::warn(fetcher_state::name, "circuit_opened",
+                {log::kv("source", e.name), log::kv("error", e.last_error)});
+    e.open = true;
+    e.open_until = self->clock().now() + retry.breaker_cooldown;
+  }
+}
+
 template <class T, class... Args>
 void attempt(self_ptr self, kind_state<T> fetcher_state::*ks, const char* kind,
              std::string key, std::chrono::seconds ttl, size_t index, int round,
@@ -189,15 +240,7 @@ void attempt(self_ptr self, kind_state<T> fetcher_state::*ks, const char* kind,
   // Find the next source that may be asked.
   for (; index < st.sources.size(); ++index) {
     auto& src = st.sources[index];
-    if (src.open) {
-      if (now < src.open_until || src.probing) {
-        rs.retryable = true; // it may close again before the next round
-        rs.all_not_found = false;
-        if (rs.last_error.empty()) rs.last_error = src.name + ": circuit open";
-        continue;
-      }
-      src.probing = true; // half-open: let this one request through
-    }
+    if (!admit(src, now, rs)) continue;
     auto handle = lookup<source_actor>(self->system(), src.registry_name);
     if (!handle) {
       rs.all_not_found = false;
@@ -217,39 +260,12 @@ void attempt(self_ptr self, kind_state<T> fetcher_state::*ks, const char* kind,
   auto handle = lookup<source_actor>(self->system(), src.registry_name);
   auto on_ok = [=](T value) {
     auto& s = self->state;
-    auto& e = s.sources[index];
-    e.consecutive_failures = 0;
-    e.open = false;
-    e.probing = false;
+    record_answer(s.sources[index]);
     (s.*ks).cache[key] = cache_entry<T>{value, self->clock().now() + ttl};
     finish<T>(self, ks, key, std::move(value));
   };
   auto on_err = [=](caf::error& err) mutable {
-    auto& s = self->state;
-    auto& e = s.sources[index];
-    auto code = code_of(err);
-    e.probing = false;
-    rs.last_error = e.name + ": " + describe(err);
-    if (code == ec::not_found || code == ec::unsupported) {
-      // An answer: the next source may know better. The source itself works, so this
-      // closes its circuit like a success (else a half-open probe answered this way
-      // would leave it half-open, one request at a time, until some value came back).
-      e.consecutive_failures = 0;
-      e.open = false;
-      if (code == ec::unsupported) rs.all_not_found = false;
-    } else {
-      rs.all_not_found = false;
-      ++e.failures;
-      e.last_error = rs.last_error;
-      if (is_retryable(code)) rs.retryable = true;
-      if (++e.consecutive_failures >= s.cfg->data.retry.breaker_failures || e.open) {
-        if (!e.open)
-          log::warn(fetcher_state::name, "circuit_opened",
-                    {log::kv("source", e.name), log::kv("error", e.last_error)});
-        e.open = true;
-        e.open_until = self->clock().now() + s.cfg->data.retry.breaker_cooldown;
-      }
-    }
+    record_error(self, self->state.sources[index], err, rs);
     attempt(self, ks, kind, key, ttl, index + 1, round, rs, args);
   };
   std::apply(
@@ -278,6 +294,85 @@ caf::result<T> fetch(self_ptr self, kind_state<T> fetcher_state::*ks, const char
   return rp;
 }
 
+/// The universe is the union of every source's list (each stock keeps the lists it came
+/// from), not the first answer: a screener, a trending list and the simulated market
+/// each contribute. Sources are asked at once; the merged list is cached like any
+/// other value, and when no source answers the stale list or an error is returned.
+caf::result<std::vector<security>> fetch_universe(self_ptr self) {
+  using list = std::vector<security>;
+  auto& st = self->state;
+  auto& k = st.universe;
+  const std::string key = "*";
+  if (auto i = k.cache.find(key);
+      i != k.cache.end() && self->clock().now() < i->second.expires) {
+    ++st.cache_hits;
+    return i->second.value;
+  }
+  auto rp = self->make_response_promise<list>();
+  auto [it, fresh] = k.pending.try_emplace(key);
+  it->second.push_back(rp);
+  if (!fresh) return rp;
+  struct gather {
+    std::vector<list> lists; ///< By source priority.
+    std::vector<bool> answered;
+    size_t pending = 0;
+    round_state rs;
+  };
+  auto g = std::make_shared<gather>();
+  g->lists.resize(st.sources.size());
+  g->answered.resize(st.sources.size());
+  auto conclude = [self, g] {
+    auto& s = self->state;
+    if (std::find(g->answered.begin(), g->answered.end(), true) == g->answered.end()) {
+      // No retry round for the union: report like a final round.
+      give_up_or_retry<list>(self, &fetcher_state::universe, "universe", "*",
+                             s.cfg->data.cache.universe, s.cfg->data.retry.max_attempts,
+                             g->rs, std::make_tuple(atom::universe::value));
+      return;
+    }
+    auto merged = scan::merge_universe(g->lists, {});
+    s.universe.cache["*"] =
+        cache_entry<list>{merged, self->clock().now() + s.cfg->data.cache.universe};
+    finish<list>(self, &fetcher_state::universe, "*", std::move(merged));
+  };
+  auto now = self->clock().now();
+  std::vector<std::pair<size_t, source_actor>> asked;
+  for (size_t i = 0; i < st.sources.size(); ++i) {
+    auto& src = st.sources[i];
+    if (!admit(src, now, g->rs)) continue;
+    auto handle = lookup<source_actor>(self->system(), src.registry_name);
+    if (!handle) {
+      g->rs.all_not_found = false;
+      g->rs.last_error = src.name + ": not running";
+      src.probing = false;
+      continue;
+    }
+    asked.emplace_back(i, std::move(handle));
+  }
+  g->pending = asked.size();
+  if (asked.empty()) {
+    conclude();
+    return rp;
+  }
+  for (auto& [i, handle] : asked) {
+    auto idx = i;
+    ++st.sources[idx].requests;
+    self->request(handle, st.sources[idx].timeout, atom::universe::value)
+        .then(
+            [=](list& xs) {
+              record_answer(self->state.sources[idx]);
+              g->lists[idx] = std::move(xs);
+              g->answered[idx] = true;
+              if (--g->pending == 0) conclude();
+            },
+            [=](caf::error& err) {
+              record_error(self, self->state.sources[idx], err, g->rs);
+              if (--g->pending == 0) conclude();
+            });
+  }
+  return rp;
+}
+
 fetcher_actor::behavior_type fetcher(self_ptr self, settings_ptr cfg) {
   guard_exceptions(self, fetcher_state::name);
   auto& st = self->state;
@@ -301,10 +396,7 @@ fetcher_actor::behavior_type fetcher(self_ptr self, settings_ptr cfg) {
   }
   const auto& ttl = cfg->data.cache;
   return {
-      [=](atom::universe) {
-        return fetch(self, &fetcher_state::universe, "universe", "*", ttl.universe,
-                     atom::universe::value);
-      },
+      [=](atom::universe) { return fetch_universe(self); },
       [=](atom::quote, std::vector<std::string> symbols) {
         std::string key;
         for (auto& s : symbols) {

@@ -90,10 +90,14 @@ source_actor::behavior_type mock_source(mock_ptr self, std::shared_ptr<source_sc
       [=](atom::universe) -> caf::result<std::vector<security>> {
         auto& s = *self->state.script;
         if (auto err = scripted_failure(s, "universe")) return err;
+        // Every source lists ABC, plus one stock of its own.
         security x;
         x.symbol = "ABC";
         x.origin = {s.name};
-        return std::vector<security>{x};
+        security own;
+        own.symbol = s.name == "yahoo" ? "YHOO" : "SIMX";
+        own.origin = {s.name};
+        return std::vector<security>{x, own};
       },
       [=](atom::quote,
           const std::vector<std::string>& syms) -> caf::result<std::vector<quote>> {
@@ -690,4 +694,42 @@ TEST_CASE_METHOD(fixture, "a stale list of quotes has every quote marked stale",
   CHECK((*old)[1].meta.stale);
   CHECK((*old)[1].symbol == "XYZ");
   CHECK(yahoo->count("quotes") == 2);
+}
+
+TEST_CASE_METHOD(fixture,
+                 "the universe is the union of every source's list with each origin kept",
+                 "[fetcher]") {
+  start();
+  auto rh = self->request(fetcher, caf::infinite, atom::universe::value);
+  sched.run();
+  auto u = take<std::vector<security>>(rh);
+  REQUIRE(u);
+  REQUIRE(u->size() == 3);
+  CHECK((*u)[0].symbol == "ABC");
+  CHECK((*u)[0].origin == std::vector<std::string>{"yahoo", "sim"});
+  CHECK((*u)[1].symbol == "SIMX");
+  CHECK((*u)[2].symbol == "YHOO");
+  CHECK(yahoo->count("universe") == 1);
+  CHECK(sim->count("universe") == 1);
+
+  // One source failing leaves the other's list; the union is cached as one value.
+  advance(std::chrono::hours{25});
+  yahoo->fail = ec::unauthorized;
+  auto rh2 = self->request(fetcher, caf::infinite, atom::universe::value);
+  sched.run();
+  auto u2 = take<std::vector<security>>(rh2);
+  REQUIRE(u2);
+  REQUIRE(u2->size() == 2);
+  CHECK((*u2)[0].origin == std::vector<std::string>{"sim"});
+  CHECK((*u2)[1].symbol == "SIMX");
+
+  // Every source failing: the last union is served from the expired cache entry (a
+  // list of stocks carries no staleness flag).
+  advance(std::chrono::hours{25});
+  sim->fail = ec::unavailable;
+  auto rh3 = self->request(fetcher, caf::infinite, atom::universe::value);
+  sched.run();
+  auto u3 = take<std::vector<security>>(rh3);
+  REQUIRE(u3);
+  CHECK(u3->size() == 2);
 }
