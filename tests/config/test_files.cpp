@@ -148,11 +148,18 @@ std::string all(const std::vector<std::string>& lines) {
   X(cluster.port)
 // clang-format on
 
-#define SC_SOURCE_FIELDS(X)                                                              \
-  X(name)                                                                                \
-  X(enabled)                                                                             \
-  X(priority) X(api_key_env) X(base_url) X(timeout) X(limits.per_second)                 \
-      X(limits.per_minute) X(limits.per_day)
+// clang-format off
+#define SC_SOURCE_FIELDS(X) \
+  X(name) \
+  X(enabled) \
+  X(priority) \
+  X(api_key_env) \
+  X(base_url) \
+  X(timeout) \
+  X(limits.per_second) \
+  X(limits.per_minute) \
+  X(limits.per_day)
+// clang-format on
 
 void check_equal(const settings& a, const settings& b) {
 #define SC_EQ(f) CHECK(a.f == b.f);
