@@ -18,4 +18,10 @@ double norm_cdf(double x);
 /// spacing of doubles near 1; pass the smaller tail probability when you have it.
 double inverse_norm_cdf(double p);
 
+/// Acklam's rational approximation of the inverse normal CDF for p in (0, 1), without
+/// refinement: relative error below 1.2e-9, no special functions in the central
+/// region. Good enough to turn uniform draws into normal ones (the simulator) and the
+/// starting point of inverse_norm_cdf.
+double inverse_norm_cdf_approx(double p) noexcept;
+
 } // namespace sc::options
