@@ -4,6 +4,7 @@
 #pragma once
 
 #include "app/log.hpp"
+#include "config/settings.hpp"
 #include "messages/caf_errors.hpp"
 #include "messages/reports.hpp"
 
@@ -14,6 +15,8 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <exception>
 #include <string>
 
@@ -36,6 +39,21 @@ struct lifecycle_state {
       state = lifecycle::running;
   }
 };
+
+/// How long one data request to the fetcher may take before the caller gives up: the
+/// fetcher may try every attempt of the slowest enabled source, with the backoff
+/// between attempts, before it falls back to its cache; a shorter wait gives up on
+/// answers still on their way, a longer one only hides a hung fetcher. One second on
+/// top covers the hops between actors.
+inline std::chrono::milliseconds fetch_timeout(const config::data_settings& d) {
+  std::chrono::milliseconds slowest{0};
+  for (const auto& s : d.sources)
+    if (s.enabled) slowest = std::max(slowest, s.timeout);
+  if (slowest.count() == 0) slowest = std::chrono::milliseconds{5'000};
+  const int attempts = std::max(1, d.retry.max_attempts);
+  return slowest * attempts + d.retry.max_delay * (attempts - 1) +
+         std::chrono::milliseconds{1'000};
+}
 
 /// Installs a handler that logs an escaping exception and exits with ec::internal.
 inline void guard_exceptions(caf::scheduled_actor* self, const char* name) {

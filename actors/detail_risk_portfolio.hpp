@@ -18,19 +18,6 @@
 
 namespace sc::actors::detail {
 
-/// How long one request to the fetcher may take. The fetcher may try every attempt of
-/// the slowest source with backoff between them before it falls back to its cache, so
-/// a shorter timeout would give up on answers that are still on their way; one second
-/// on top covers the hops between actors.
-inline std::chrono::milliseconds fetch_timeout(const config::settings& s) {
-  std::chrono::milliseconds slowest{1'000};
-  for (const auto& src : s.data.sources)
-    if (src.enabled) slowest = std::max(slowest, src.timeout);
-  const int attempts = std::max(1, s.data.retry.max_attempts);
-  return slowest * attempts + s.data.retry.max_delay * (attempts - 1) +
-         std::chrono::milliseconds{1'000};
-}
-
 /// Daily simple returns close[t] / close[t-1] - 1 of the bars dated on `days` (sorted
 /// ascending), skipping the other bars: every series returned for one request then
 /// covers the same days, whatever a source left out. Empty when fewer than two of the

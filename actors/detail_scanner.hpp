@@ -11,21 +11,6 @@
 
 namespace sc::actors::detail {
 
-/// How long one data request to the fetcher may take before the caller gives up: the
-/// slowest enabled source's timeout times the fetcher's attempts, plus the backoff
-/// delays between attempts (each at most retry.max_delay). The fetcher itself retries
-/// and falls back; waiting any longer than its worst case only hides a hung fetcher.
-/// At least one second, so a misconfigured zero timeout does not fail every request.
-inline std::chrono::milliseconds data_request_timeout(const config::data_settings& d) {
-  std::chrono::milliseconds slowest{0};
-  for (const auto& s : d.sources)
-    if (s.enabled) slowest = std::max(slowest, s.timeout);
-  if (slowest.count() == 0) slowest = std::chrono::milliseconds{5'000};
-  const int attempts = std::max(1, d.retry.max_attempts);
-  auto total = slowest * attempts + d.retry.max_delay * (attempts - 1);
-  return std::max(total, std::chrono::milliseconds{1'000});
-}
-
 /// describe(err), except that CAF's request timeout reads "timeout: no reply within N ms"
 /// (describe() renders it as a bare system error code).
 inline std::string describe_failure(const caf::error& err,

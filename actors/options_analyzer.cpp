@@ -409,7 +409,7 @@ void open_store(options_pointer self) {
 options_actor::behavior_type options_analyzer(options_pointer self, settings_ptr cfg) {
   guard_exceptions(self, options_state::name);
   self->state.cfg = cfg;
-  self->state.request_timeout = detail::data_request_timeout(cfg->data);
+  self->state.request_timeout = fetch_timeout(cfg->data);
   open_store(self);
   return {
       [=](atom::analyse, const std::vector<candidate>& cands) {

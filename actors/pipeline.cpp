@@ -201,8 +201,8 @@ void step_propose(self_ptr self, ctx_ptr ctx, portfolio_snapshot snap) {
     auto done = [=] {
       if (--ctx->pending == 0) step_check(self, ctx, *shared_snap);
     };
-    self->request(fetcher, 30s, atom::bars::value, ctx->proposals[i].idea.underlying,
-                  days)
+    self->request(fetcher, fetch_timeout(cfg.data), atom::bars::value,
+                  ctx->proposals[i].idea.underlying, days)
         .then(
             [=](bar_series& b) {
               ctx->proposals[i].underlying_returns = log_returns(b);

@@ -496,7 +496,7 @@ portfolio_actor::behavior_type portfolio_manager(pm_ptr self, settings_ptr cfg) 
           }
           rp.deliver(snapshot_of(self->state));
         };
-        const auto timeout = detail::fetch_timeout(*st.cfg);
+        const auto timeout = fetch_timeout(st.cfg->data);
         for (const auto& u : chains)
           self->request(fetcher, timeout, atom::chain::value, u)
               .then(

@@ -136,7 +136,7 @@ void gather(risk_ptr self, day_number day, std::set<std::string> bar_symbols,
   auto finish = [view, remaining, done]() mutable {
     if (--*remaining == 0) done(*view);
   };
-  const auto timeout = detail::fetch_timeout(*st.cfg);
+  const auto timeout = fetch_timeout(st.cfg->data);
   const int32_t days = st.cfg->risk.var_lookback + 1;
   for (const auto& s : to_fetch) {
     self->request(fetcher, timeout, atom::bars::value, s, days)

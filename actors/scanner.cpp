@@ -320,7 +320,7 @@ scanner_actor::behavior_type scanner(scanner_pointer self, settings_ptr cfg) {
     self->state.life.degrade(err);
     self->quit(make_error(ec::invalid_config, std::string{"scanner"}, err));
   } else {
-    self->state.request_timeout = detail::data_request_timeout(cfg->data);
+    self->state.request_timeout = fetch_timeout(cfg->data);
     self->state.life.state = lifecycle::running;
   }
   return {
