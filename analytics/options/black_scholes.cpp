@@ -30,6 +30,19 @@ struct inverse_pairs {
 };
 constexpr inverse_pairs inverse_pair{};
 
+/// Deepest start of the backward recurrence of the moments (otm_series, h <= -2).
+constexpr int moment_max_depth = series_max_order + 4 + 85;
+/// inverse_int[n] = 1 / n, n >= 1.
+struct inverse_ints {
+  double v[moment_max_depth + 1] = {};
+  constexpr inverse_ints() {
+    for (int n = 1; n <= moment_max_depth; ++n)
+      v[n] = 1.0 / n;
+  }
+  constexpr double operator[](int n) const { return v[n]; }
+};
+constexpr inverse_ints inverse_int{};
+
 /// The moments M_n(h) = integral_0^inf u^n exp(h u - u^2/2) du (h <= 0) are the
 /// derivatives of Y(h) = N(h)/phi(h) and obey
 ///   M_{n+1} = n M_{n-1} + h M_n,  M_0 = Y(h),  M_1 = 1 + h Y(h).
@@ -39,7 +52,9 @@ constexpr inverse_pairs inverse_pair{};
 ///   b = exp(-(h^2+t^2)/2)/sqrt(2 pi) [Y(h+t) - Y(h-t)]
 ///     = 2 exp(-t^2/2) N(h) sum_{n odd} rho_n t^n / n!
 /// The Taylor coefficients of Y are the (positive) moments, so nothing cancels.
-double otm_series(double h, double t) {
+/// The factor exp(-(h^2+t^2)/2)/sqrt(2 pi) is the vega b'(s); a caller that already has
+/// it passes it as `vega` (0 means: compute it here).
+double otm_series(double h, double t, double vega = 0) {
   const double a = -h, t2 = t * t;
   double sum = 0;
   if (a < 2) {
@@ -51,40 +66,63 @@ double otm_series(double h, double t) {
     const double m0 = norm_cdf(h) / pdf_h;
     double prev = m0, cur = 1 - a * m0; // M_0, M_1
     double term_scale = t;              // t^n / n!
+    const double a2 = a * a;
     for (int n = 1; n <= series_max_order; n += 2) {
       const double term = term_scale * cur;
       sum += term;
       if (term < 1e-17 * sum) break;
-      // advance two orders: M_{n+1}, M_{n+2}
+      // Advance two orders, M_{n+1} = n M_{n-1} - a M_n and
+      // M_{n+2} = (n + 1) M_n - a M_{n+1} = (n + 1 + a^2) M_n - a n M_{n-1}: both from
+      // the previous pair, so the two updates run side by side.
       const double next = n * prev - a * cur;
-      const double next2 = (n + 1) * cur - a * next;
+      cur = (n + 1 + a2) * cur - (a * n) * prev;
       prev = next;
-      cur = next2;
       term_scale *= t2 * inverse_pair[n];
     }
-    return 2 * std::exp(-0.5 * t2) * pdf_h * sum;
+    // exp(-t^2/2) phi(h) is the vega
+    return 2 * (vega > 0 ? vega : std::exp(-0.5 * t2) * pdf_h) * sum;
   } else {
-    // For h <= -2 the forward recurrence would cancel, so the ratios
-    // r_n = M_n/M_{n-1} = n / (-h + r_{n+1}) come from the continued fraction, evaluated
-    // backwards from far out (every term positive, errors damped by about
-    // r_n / (a + r_n) per step, which is why the start moves out as a shrinks).
-    const int depth = series_max_order + 8 + static_cast<int>(120 / (a * a));
-    double r = 2.0 * depth / (a + std::sqrt(a * a + 4.0 * depth));
-    double ratios[series_max_order + 2];
-    for (int n = depth - 1; n >= 1; --n) {
-      r = n / (a + r);
-      if (n <= series_max_order) ratios[n] = r;
+    // For h <= -2 the forward recurrence would cancel; the moments are the minimal
+    // solution of the recurrence, so they come from it run backwards (Miller's method)
+    // from far out, where they start in the ratio of the asymptote
+    // r_n = M_n / M_{n-1} ~ (sqrt(a^2 + 4n) - a) / 2, and are normalised by M_0 at the
+    // end. Every quantity is positive, and the error of the start is damped by about
+    // r_n / (a + r_n) per step, which is why the start moves out as a shrinks.
+    // The terms fall at least like (t/a)^2 per order (r_n < n/a), so the highest order
+    // that can matter follows from t/a.
+    // Below h = -38.5 N(h) underflows and so does b; stopping here also keeps the
+    // unnormalised moments (growth about e^a at most) far from overflow.
+    const double cdf_h = norm_cdf(h);
+    if (cdf_h == 0) return 0;
+    const double q = t / a;
+    const int top = q <= 0.01      ? 11
+                    : q <= 0.05    ? 15
+                    : q <= 1.0 / 7 ? 23
+                                   : series_max_order;
+    // How far out the start must lie for the first moments to settle to the last bit,
+    // measured against extended precision for h in [-38, -2] and t/a up to 0.3 (about
+    // 89 levels at a = 2, 50 at a = 3, top + 1 from a = 6 on), with a margin.
+    const int depth = top + 4 + static_cast<int>(340 / (a * a));
+    double moments[series_max_order + 2];
+    double upper = 0.5 * (std::sqrt(a * a + 4.0 * (depth + 1)) - a); // M_{depth+1}
+    double cur = 1;                                                  // M_depth
+    // M_{n-1} = (M_{n+1} + a M_n) / n
+    for (int n = depth; n >= 1; --n) {
+      const double lower = (upper + a * cur) * inverse_int[n];
+      upper = cur;
+      cur = lower;
+      if (n - 1 <= top) moments[n - 1] = lower;
     }
-    double rho = ratios[1], term_scale = t;
-    for (int n = 1; n <= series_max_order; n += 2) {
-      const double term = term_scale * rho;
+    // moments[n] / moments[0] = rho_n; sum the series unnormalised, divide once.
+    double term_scale = t;
+    for (int n = 1; n <= top; n += 2) {
+      const double term = term_scale * moments[n];
       sum += term;
-      if (term < 1e-17 * sum || n + 2 > series_max_order) break;
-      rho *= ratios[n + 1] * ratios[n + 2];
+      if (term < 1e-17 * sum) break;
       term_scale *= t2 * inverse_pair[n];
     }
+    return 2 * std::exp(-0.5 * t2) * cdf_h * (sum / moments[0]);
   }
-  return 2 * std::exp(-0.5 * t2) * norm_cdf(h) * sum;
 }
 
 } // namespace
@@ -117,6 +155,10 @@ double normalised_black_otm(double x, double s, double exp_half_x) {
 
 double otm_series_value(double x, double s) {
   return otm_series(x / s, 0.5 * s);
+}
+
+double otm_series_value(double x, double s, double vega) {
+  return otm_series(x / s, 0.5 * s, vega);
 }
 
 } // namespace detail

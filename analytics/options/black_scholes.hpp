@@ -70,6 +70,9 @@ double normalised_black_otm(double x, double s, double exp_half_x);
 /// The cancellation-free small-s series form of normalised_black_otm (any s > 0, x < 0;
 /// converges fastest where the direct difference cancels).
 double otm_series_value(double x, double s);
+/// The same with the vega b'(s) = exp(-(x/s)^2/2 - s^2/8) / sqrt(2 pi) supplied by a
+/// caller that has it (an implied-vol iteration), which saves an exponential.
+double otm_series_value(double x, double s, double vega);
 } // namespace detail
 
 } // namespace sc::options

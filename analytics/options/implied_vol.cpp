@@ -33,18 +33,60 @@ double black_vega(double x, double s) {
   const double h = x / s;
   return inv_sqrt_2pi * std::exp(-0.5 * h * h - 0.125 * s * s);
 }
-/// b''/b' and b'''/b'
+/// b''/b' (householder_step also forms b'''/b' = (b''/b')^2 - 3 x^2/s^4 - 1/4)
 double b2_ratio(double x, double s) {
   return x * x / (s * s * s) - 0.25 * s;
 }
-double b3_ratio(double x, double s, double b2) {
-  const double s2 = s * s;
-  return b2 * b2 - 3 * x * x / (s2 * s2) - 0.25;
-}
 /// b_max - b(x, s) = e^{x/2} N(-h-t) + e^{-x/2} N(h-t): a sum, so accurate near b_max.
-double black_complement(double x, double s) {
+double black_complement(double x, double s, double b_max) {
   const double h = x / s, t = 0.5 * s;
-  return std::exp(0.5 * x) * norm_cdf(-h - t) + std::exp(-0.5 * x) * norm_cdf(h - t);
+  return b_max * norm_cdf(-h - t) + norm_cdf(h - t) / b_max;
+}
+
+/// Bits the direct difference e^{x/2} N(h+t) - e^{-x/2} N(h-t) may lose before a
+/// value for the first guess is taken from the series instead (2^-20: the guess then
+/// carries a relative error near 1e-10, which the first iteration step removes).
+constexpr double guess_cancellation_limit = 0x1p-20;
+/// Bits the same difference may lose inside an iteration step, where the value must be
+/// exact to the last bits: at most 2 (the difference is at least a quarter of e^{x/2}
+/// N(h+t)).
+constexpr double step_cancellation_limit = 0.25;
+
+/// b(x, s) good enough to place the first guess (see guess_cancellation_limit).
+double black_for_guess(double x, double s, double b_max) {
+  const double h = x / s, t = 0.5 * s;
+  const double t1 = b_max * norm_cdf(h + t);
+  if (t1 == 0) return 0;
+  const double d = t1 - norm_cdf(h - t) / b_max;
+  if (d > guess_cancellation_limit * t1) return d;
+  return detail::otm_series_value(x, s);
+}
+
+/// How an iteration step evaluates b: not yet known, by the direct difference, or by
+/// the series. The choice of the first step carries to the second, whose s differs by
+/// the first correction only.
+enum class black_form { unknown, direct, series };
+
+/// b(x, s) to full precision inside an iteration step, with the vega b'(s) at hand.
+/// Where the target beta shows that b lies in the cancelling region (beta at most a
+/// quarter of the first term) the series is used straight away; a direct difference that
+/// turns out to cancel after all falls back to it.
+double black_for_step(double x, double s, double b_max, double vega, double beta,
+                      black_form& form) {
+  if (form != black_form::series) {
+    const double h = x / s, t = 0.5 * s;
+    const double t1 = b_max * norm_cdf(h + t);
+    if (t1 == 0) return 0;
+    if (form == black_form::direct || beta > step_cancellation_limit * t1) {
+      const double d = t1 - norm_cdf(h - t) / b_max;
+      if (d > step_cancellation_limit * t1) {
+        form = black_form::direct;
+        return d;
+      }
+    }
+    form = black_form::series;
+  }
+  return detail::otm_series_value(x, s, vega);
 }
 
 // -- rational cubic interpolation (Delbourgo and Gregory) ----------------------------
@@ -117,37 +159,48 @@ double second_in_beta(const map_values& m, double x, double s, double vega) {
 
 enum class branch { lower, middle, upper };
 
+/// What the iteration steps of one solve share.
+struct solve_context {
+  double x;       ///< ln(F/K) < 0
+  double beta;    ///< the target price
+  double b_max;   ///< e^{x/2}
+  double ln_beta; ///< lower branch only
+  black_form form = black_form::unknown;
+};
+
 /// One Householder step of order four on the branch's objective.
-double householder_step(branch br, double x, double s, double beta, double b_max) {
-  // b_max = exp(x/2) for the out-of-the-money call
-  const double vega = black_vega(x, s);
-  const double b2 = b2_ratio(x, s), b3 = b3_ratio(x, s, b2);
+double householder_step(branch br, double s, solve_context& c) {
+  const double x = c.x, beta = c.beta;
+  // The vega and b2_ratio, b3_ratio with one division besides h = x/s.
+  const double h = x / s, inv_s = 1 / s, h_s = h * inv_s;
+  const double vega = inv_sqrt_2pi * std::exp(-0.5 * h * h - 0.125 * s * s);
+  const double b2 = h * h_s - 0.25 * s, b3 = b2 * b2 - 3 * h_s * h_s - 0.25;
   double nu, h2, h3;
   if (br == branch::lower) {
     // g = 1/ln b(s) - 1/ln beta: nearly linear in s where b is tiny.
-    const double b = detail::normalised_black_otm(x, s, b_max);
+    const double b = black_for_step(x, s, c.b_max, vega, beta, c.form);
     if (!(b > 0) || !(vega > 0)) return s;
-    const double ln_b = std::log(b), ln_beta = std::log(beta), lambda = vega / b;
+    const double ln_b = std::log(b), ln_beta = c.ln_beta, lambda = vega / b;
     nu = ln_b * (ln_beta - ln_b) / (ln_beta * lambda);
     h2 = b2 - lambda * (ln_b + 2) / ln_b;
     h3 = b3 + 2 * lambda * lambda * (1 + 3 / ln_b * (1 + 1 / ln_b)) -
          3 * b2 * lambda * (1 + 2 / ln_b);
   } else if (br == branch::upper) {
     // g = ln(b_max - beta) - ln(b_max - b(s)): nearly linear where b approaches b_max.
-    const double d = black_complement(x, s);
+    const double d = black_complement(x, s, c.b_max);
     if (!(d > 0) || !(vega > 0)) return s;
     const double mu = vega / d;
-    nu = std::log(d / (b_max - beta)) / mu;
+    nu = std::log(d / (c.b_max - beta)) / mu;
     h2 = b2 + mu;
     h3 = b3 + 3 * b2 * mu + 2 * mu * mu;
   } else {
-    const double b = detail::normalised_black_otm(x, s, b_max);
+    const double b = black_for_step(x, s, c.b_max, vega, beta, c.form);
     if (!(vega > 0)) return s;
     nu = (beta - b) / vega;
     h2 = b2;
     h3 = b3;
   }
-  const double step = nu * (1 + 0.5 * h2 * nu) / (1 + nu * (h2 + h3 * nu / 6));
+  const double step = nu * (1 + 0.5 * h2 * nu) / (1 + nu * (h2 + h3 * nu * (1.0 / 6)));
   const double next = s + (std::isfinite(step) ? step : 0.0);
   // Never leave the domain: a wild step (far outside the region of the guess) halves s.
   return next > 0 ? next : 0.5 * s;
@@ -158,13 +211,17 @@ double householder_step(branch br, double x, double s, double beta, double b_max
 double solve_otm(double x, double beta, double b_max) {
   const double ax = -x;
   const double s_c = std::sqrt(2 * ax);
-  const double b_c = detail::normalised_black_otm(x, s_c, b_max);
-  const double v_c = black_vega(x, s_c);
+  // At s_c the first term's argument h + t is 0, so N(h + t) = 1/2 and the vega is
+  // e^{x/2}/sqrt(2 pi): one erfc for b_c and none for v_c. The difference cancels only
+  // for tiny |x|; see guess_cancellation_limit.
+  const double t1_c = 0.5 * b_max;
+  double b_c = t1_c - norm_cdf(-s_c) / b_max;
+  if (!(b_c > guess_cancellation_limit * t1_c)) b_c = detail::otm_series_value(x, s_c);
+  const double v_c = inv_sqrt_2pi * b_max;
   const double s_l = s_c - b_c / v_c;
   const double s_u = s_c + (b_max - b_c) / v_c;
   // Only the bounds on beta's side of b_c are needed.
-  const double b_l =
-      beta <= b_c && s_l > 0 ? detail::normalised_black_otm(x, s_l, b_max) : 0.0;
+  const double b_l = beta <= b_c && s_l > 0 ? black_for_guess(x, s_l, b_max) : 0.0;
   branch br;
   double s;
   if (beta <= b_c && beta < b_l) {
@@ -182,8 +239,7 @@ double solve_otm(double x, double beta, double b_max) {
       const double dl = 1 / black_vega(x, s_l), dr = 1 / v_c;
       const double r = control_fit_right(b_l, b_c, s_l, s_c, dl, dr, 0.0);
       s = rational_cubic(beta, b_l, b_c, s_l, s_c, dl, dr, r);
-    } else if (const double b_u = detail::normalised_black_otm(x, s_u, b_max);
-               beta <= b_u) {
+    } else if (const double b_u = black_for_guess(x, s_u, b_max); beta <= b_u) {
       br = branch::middle;
       const double dl = 1 / v_c, dr = 1 / black_vega(x, s_u);
       const double r = control_fit_left(b_c, b_u, s_c, s_u, dl, dr, 0.0);
@@ -201,12 +257,13 @@ double solve_otm(double x, double beta, double b_max) {
       s = f > 0 ? -2 * inverse_norm_cdf(f) : 2 * s_u;
     }
   }
+  solve_context c{x, beta, b_max, br == branch::lower ? std::log(beta) : 0.0};
   // The iteration converges with order four: a first correction below skip_second of s
   // leaves an error of order (skip_second)^4, far below one ulp, so the second step is
   // only taken when the first one moved s noticeably.
-  const double s1 = householder_step(br, x, s, beta, b_max);
+  const double s1 = householder_step(br, s, c);
   if (std::fabs(s1 - s) < skip_second * s1) return s1;
-  return householder_step(br, x, s1, beta, b_max);
+  return householder_step(br, s1, c);
 }
 
 /// At the money (x = 0): b = erf(s / (2 sqrt 2)), solved by the same Householder steps.
@@ -218,7 +275,7 @@ double solve_atm(double beta) {
     const double vega = inv_sqrt_2pi * std::exp(-0.5 * t * t);
     const double nu = (beta - b) / vega;
     const double h2 = -0.25 * s, h3 = h2 * h2 - 0.25;
-    const double step = nu * (1 + 0.5 * h2 * nu) / (1 + nu * (h2 + h3 * nu / 6));
+    const double step = nu * (1 + 0.5 * h2 * nu) / (1 + nu * (h2 + h3 * nu * (1.0 / 6)));
     if (std::isfinite(step)) s += step;
   }
   return s;
@@ -276,10 +333,11 @@ iv_result implied_vol(const bsm_inputs& c, double price) {
   if (time_value < 0) return fail(iv_error::below_intrinsic);
   const double upper = c.type == option_type::call ? s0 * std::exp(-q * t) : k * dfr;
   if (price >= upper) return fail(iv_error::above_maximum);
-  const double norm = k * std::exp(0.5 * x - r * t);
+  const double e_half_x = std::exp(0.5 * x);
+  const double norm = k * dfr * e_half_x;
   const double x_otm = -std::fabs(x);
   const double beta = time_value / norm;
-  const double b_max = std::exp(0.5 * x_otm);
+  const double b_max = x <= 0 ? e_half_x : std::exp(0.5 * x_otm);
   if (beta >= b_max) return fail(iv_error::above_maximum);
   if (beta == 0) return {0.0, iv_error::none};
   const double s = x_otm == 0 ? solve_atm(beta) : solve_otm(x_otm, beta, b_max);
