@@ -53,11 +53,11 @@ constexpr double guess_cancellation_limit = 0x1p-20;
 constexpr double step_cancellation_limit = 0.25;
 
 /// b(x, s) good enough to place the first guess (see guess_cancellation_limit).
-double black_for_guess(double x, double s, double b_max) {
+double black_for_guess(double x, double s, double b_max, double inv_b_max) {
   const double h = x / s, t = 0.5 * s;
   const double t1 = b_max * norm_cdf(h + t);
   if (t1 == 0) return 0;
-  const double d = t1 - norm_cdf(h - t) / b_max;
+  const double d = t1 - norm_cdf(h - t) * inv_b_max;
   if (d > guess_cancellation_limit * t1) return d;
   return detail::otm_series_value(x, s);
 }
@@ -91,37 +91,26 @@ double black_for_step(double x, double s, double b_max, double vega, double beta
 
 // -- rational cubic interpolation (Delbourgo and Gregory) ----------------------------
 
-/// Shape-preserving rational cubic through (xl, yl), (xr, yr) with end slopes dl, dr and
-/// control parameter r (r = 3 is the cubic Hermite; large r tends to the straight line).
+enum class fit_end { left, right };
+
+/// Shape-preserving rational cubic through (xl, yl), (xr, yr) with end slopes dl, dr,
+/// evaluated at x. Its control parameter r (r = 3 is the cubic Hermite; large r tends
+/// to the straight line) is chosen so that the second derivative at the given end is
+/// y2, then raised where needed to keep the interpolant monotone,
+/// r >= (dl + dr) / delta.
 double rational_cubic(double x, double xl, double xr, double yl, double yr, double dl,
-                      double dr, double r) {
+                      double dr, double y2, fit_end end) {
   const double h = xr - xl;
   if (!(h > 0)) return 0.5 * (yl + yr);
-  const double s = (x - xl) / h, o = 1 - s;
+  const double inv_h = 1 / h, delta = (yr - yl) * inv_h;
+  double r = (0.5 * h * y2 + dr - dl) / (end == fit_end::right ? dr - delta : delta - dl);
+  const double r_min = delta != 0 ? (dl + dr) / delta : 0.0;
+  if (!std::isfinite(r) || r < r_min) r = r_min;
+  r = std::clamp(r, 0.0, 1e12);
+  const double s = (x - xl) * inv_h, o = 1 - s;
   const double num = yr * s * s * s + (r * yr - h * dr) * s * s * o +
                      (r * yl + h * dl) * s * o * o + yl * o * o * o;
   return num / (1 + (r - 3) * s * o);
-}
-
-/// The control parameter that keeps the interpolant monotone: r >= (dl + dr) / delta.
-double clamp_control(double r, double xl, double xr, double yl, double yr, double dl,
-                     double dr) {
-  const double delta = (yr - yl) / (xr - xl);
-  const double r_min = delta != 0 ? (dl + dr) / delta : 0.0;
-  if (!std::isfinite(r) || r < r_min) r = r_min;
-  return std::clamp(r, 0.0, 1e12);
-}
-/// r such that the second derivative at the left end is y2.
-double control_fit_left(double xl, double xr, double yl, double yr, double dl, double dr,
-                        double y2) {
-  const double h = xr - xl, delta = (yr - yl) / h;
-  return clamp_control((0.5 * h * y2 + dr - dl) / (delta - dl), xl, xr, yl, yr, dl, dr);
-}
-/// r such that the second derivative at the right end is y2.
-double control_fit_right(double xl, double xr, double yl, double yr, double dl, double dr,
-                         double y2) {
-  const double h = xr - xl, delta = (yr - yl) / h;
-  return clamp_control((0.5 * h * y2 + dr - dl) / (dr - delta), xl, xr, yl, yr, dl, dr);
 }
 
 // -- the transforms of the outer branches ---------------------------------------------
@@ -166,7 +155,44 @@ struct solve_context {
   double b_max;   ///< e^{x/2}
   double ln_beta; ///< lower branch only
   black_form form = black_form::unknown;
+  bool converged = false; ///< set by a middle-branch step that reached the last bit
 };
+
+/// Stopping rule of the fifth-order reversion below: the neglected remainder, estimated
+/// as the last term times the ratio of the last terms, must be below 2^-58 of s (1/64
+/// of an ulp), and the terms must fall by at least this ratio per order.
+constexpr double reversion_max_ratio = 0.05;
+constexpr double reversion_tolerance = 0x1p-58;
+
+/// The step of the middle branch from the Taylor series of b about s inverted to fifth
+/// order in nu = (beta - b) / b', with b^(k) / b' written through
+/// L = (ln b')' = x^2/s^3 - s/4 and its derivatives -3x^2/s^4 - 1/4, 12x^2/s^5,
+/// -60x^2/s^6. Its error is of sixth order in the distance to the root; where the terms
+/// show that the remainder is far below one ulp, the iteration may stop at once.
+/// Returns the correction, and NaN where the terms do not fall fast enough.
+double reversion_step(double nu, double s, double inv_s, double h_s, double l1) {
+  const double x2_s4 = h_s * h_s; // x^2 / s^4
+  const double l2 = -3 * x2_s4 - 0.25, l3 = 12 * x2_s4 * inv_s,
+               l4 = -60 * x2_s4 * inv_s * inv_s;
+  // Normalised Taylor coefficients B_k = b^(k) / (k! b').
+  const double l1_2 = l1 * l1;
+  const double b2 = 0.5 * l1, b3 = (l1_2 + l2) * (1.0 / 6),
+               b4 = (l1_2 * l1 + 3 * l1 * l2 + l3) * (1.0 / 24),
+               b5 = (l1_2 * l1_2 + 6 * l1_2 * l2 + 4 * l1 * l3 + 3 * l2 * l2 + l4) *
+                    (1.0 / 120);
+  // Reversion of nu = D + B2 D^2 + B3 D^3 + B4 D^4 + B5 D^5.
+  const double b2_2 = b2 * b2;
+  const double c2 = -b2, c3 = 2 * b2_2 - b3, c4 = -5 * b2_2 * b2 + 5 * b2 * b3 - b4,
+               c5 = 14 * b2_2 * b2_2 - 21 * b2_2 * b3 + 6 * b2 * b4 + 3 * b3 * b3 - b5;
+  const double nu2 = nu * nu;
+  const double t2 = c2 * nu2, t3 = c3 * nu2 * nu, t4 = c4 * nu2 * nu2,
+               t5 = c5 * nu2 * nu2 * nu;
+  const double ratio = std::max(std::fabs(t4 / t3), std::fabs(t5 / t4));
+  if (!(ratio < reversion_max_ratio) ||
+      !(std::fabs(t5) * ratio < reversion_tolerance * s))
+    return std::numeric_limits<double>::quiet_NaN();
+  return nu + t2 + t3 + t4 + t5;
+}
 
 /// One Householder step of order four on the branch's objective.
 double householder_step(branch br, double s, solve_context& c) {
@@ -181,10 +207,11 @@ double householder_step(branch br, double s, solve_context& c) {
     const double b = black_for_step(x, s, c.b_max, vega, beta, c.form);
     if (!(b > 0) || !(vega > 0)) return s;
     const double ln_b = std::log(b), ln_beta = c.ln_beta, lambda = vega / b;
+    const double inv_ln_b = 1 / ln_b;
     nu = ln_b * (ln_beta - ln_b) / (ln_beta * lambda);
-    h2 = b2 - lambda * (ln_b + 2) / ln_b;
-    h3 = b3 + 2 * lambda * lambda * (1 + 3 / ln_b * (1 + 1 / ln_b)) -
-         3 * b2 * lambda * (1 + 2 / ln_b);
+    h2 = b2 - lambda * (ln_b + 2) * inv_ln_b;
+    h3 = b3 + 2 * lambda * lambda * (1 + 3 * inv_ln_b * (1 + inv_ln_b)) -
+         3 * b2 * lambda * (1 + 2 * inv_ln_b);
   } else if (br == branch::upper) {
     // g = ln(b_max - beta) - ln(b_max - b(s)): nearly linear where b approaches b_max.
     const double d = black_complement(x, s, c.b_max);
@@ -194,11 +221,20 @@ double householder_step(branch br, double s, solve_context& c) {
     h2 = b2 + mu;
     h3 = b3 + 3 * b2 * mu + 2 * mu * mu;
   } else {
+    // 1/vega is formed while b is still being computed
+    const double inv_vega = 1 / vega;
     const double b = black_for_step(x, s, c.b_max, vega, beta, c.form);
     if (!(vega > 0)) return s;
-    nu = (beta - b) / vega;
+    nu = (beta - b) * inv_vega;
     h2 = b2;
     h3 = b3;
+    if (!c.converged) {
+      const double d = reversion_step(nu, s, inv_s, h_s, b2);
+      if (std::isfinite(d) && s + d > 0) {
+        c.converged = true;
+        return s + d;
+      }
+    }
   }
   const double step = nu * (1 + 0.5 * h2 * nu) / (1 + nu * (h2 + h3 * nu * (1.0 / 6)));
   const double next = s + (std::isfinite(step) ? step : 0.0);
@@ -214,14 +250,17 @@ double solve_otm(double x, double beta, double b_max) {
   // At s_c the first term's argument h + t is 0, so N(h + t) = 1/2 and the vega is
   // e^{x/2}/sqrt(2 pi): one erfc for b_c and none for v_c. The difference cancels only
   // for tiny |x|; see guess_cancellation_limit.
+  // The guess needs no last-bit accuracy, so 1/b_max is taken once.
+  const double inv_b_max = 1 / b_max;
   const double t1_c = 0.5 * b_max;
-  double b_c = t1_c - norm_cdf(-s_c) / b_max;
+  double b_c = t1_c - norm_cdf(-s_c) * inv_b_max;
   if (!(b_c > guess_cancellation_limit * t1_c)) b_c = detail::otm_series_value(x, s_c);
-  const double v_c = inv_sqrt_2pi * b_max;
-  const double s_l = s_c - b_c / v_c;
-  const double s_u = s_c + (b_max - b_c) / v_c;
+  const double inv_v_c = sqrt_2pi * inv_b_max; // 1 / b'(s_c)
+  const double s_l = s_c - b_c * inv_v_c;
+  const double s_u = s_c + (b_max - b_c) * inv_v_c;
   // Only the bounds on beta's side of b_c are needed.
-  const double b_l = beta <= b_c && s_l > 0 ? black_for_guess(x, s_l, b_max) : 0.0;
+  const double b_l =
+      beta <= b_c && s_l > 0 ? black_for_guess(x, s_l, b_max, inv_b_max) : 0.0;
   branch br;
   double s;
   if (beta <= b_c && beta < b_l) {
@@ -229,29 +268,26 @@ double solve_otm(double x, double beta, double b_max) {
     const map_values m = lower_map(x, s_l);
     const double v_l = black_vega(x, s_l);
     const double d_r = m.fp / v_l, d_l = 1;
-    const double r =
-        control_fit_right(0, b_l, 0, m.f, d_l, d_r, second_in_beta(m, x, s_l, v_l));
-    const double f = rational_cubic(beta, 0, b_l, 0, m.f, d_l, d_r, r);
+    const double f = rational_cubic(beta, 0, b_l, 0, m.f, d_l, d_r,
+                                    second_in_beta(m, x, s_l, v_l), fit_end::right);
     s = f > 0 ? lower_map_inverse(x, f) : s_l * 0.5;
   } else {
     if (beta <= b_c) {
       br = branch::middle;
-      const double dl = 1 / black_vega(x, s_l), dr = 1 / v_c;
-      const double r = control_fit_right(b_l, b_c, s_l, s_c, dl, dr, 0.0);
-      s = rational_cubic(beta, b_l, b_c, s_l, s_c, dl, dr, r);
-    } else if (const double b_u = black_for_guess(x, s_u, b_max); beta <= b_u) {
+      const double dl = 1 / black_vega(x, s_l), dr = inv_v_c;
+      s = rational_cubic(beta, b_l, b_c, s_l, s_c, dl, dr, 0.0, fit_end::right);
+    } else if (const double b_u = black_for_guess(x, s_u, b_max, inv_b_max);
+               beta <= b_u) {
       br = branch::middle;
-      const double dl = 1 / v_c, dr = 1 / black_vega(x, s_u);
-      const double r = control_fit_left(b_c, b_u, s_c, s_u, dl, dr, 0.0);
-      s = rational_cubic(beta, b_c, b_u, s_c, s_u, dl, dr, r);
+      const double dl = inv_v_c, dr = 1 / black_vega(x, s_u);
+      s = rational_cubic(beta, b_c, b_u, s_c, s_u, dl, dr, 0.0, fit_end::left);
     } else {
       br = branch::upper;
       const map_values m = upper_map(s_u);
       const double v_u = black_vega(x, s_u);
       const double d_l = m.fp / v_u, d_r = -0.5;
-      const double r =
-          control_fit_left(b_u, b_max, m.f, 0, d_l, d_r, second_in_beta(m, x, s_u, v_u));
-      const double f = rational_cubic(beta, b_u, b_max, m.f, 0, d_l, d_r, r);
+      const double f = rational_cubic(beta, b_u, b_max, m.f, 0, d_l, d_r,
+                                      second_in_beta(m, x, s_u, v_u), fit_end::left);
       // f in (0, N(-s_u/2)); the quantile of a lower-tail probability keeps full
       // precision.
       s = f > 0 ? -2 * inverse_norm_cdf(f) : 2 * s_u;
@@ -260,9 +296,11 @@ double solve_otm(double x, double beta, double b_max) {
   solve_context c{x, beta, b_max, br == branch::lower ? std::log(beta) : 0.0};
   // The iteration converges with order four: a first correction below skip_second of s
   // leaves an error of order (skip_second)^4, far below one ulp, so the second step is
-  // only taken when the first one moved s noticeably.
+  // only taken when the first one moved s noticeably. In the middle branch the first
+  // step also tries the sixth-order reversion step, which ends the iteration when its
+  // own terms show the remainder is below the last bit (c.converged).
   const double s1 = householder_step(br, s, c);
-  if (std::fabs(s1 - s) < skip_second * s1) return s1;
+  if (c.converged || std::fabs(s1 - s) < skip_second * s1) return s1;
   return householder_step(br, s1, c);
 }
 

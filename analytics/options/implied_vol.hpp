@@ -3,6 +3,8 @@
 // of an out-of-the-money call, a first guess comes from one of four rational branches
 // (two of them on non-linear transforms of the price), and at most two Householder
 // iterations of order four on a branch-specific objective reach the attainable precision.
+// In the central branches the first step also inverts b's Taylor series to fifth order;
+// where its terms show the remainder is below the last bit, that one step is the answer.
 // Pure C++, no CAF.
 #pragma once
 

@@ -77,6 +77,20 @@ inline double reference_normalised_otm(double x, double s) {
   return static_cast<double>(exp(X / 2) * mp_cdf(h + t) - exp(-X / 2) * mp_cdf(h - t));
 }
 
+/// The exact total vol s* with b(x, s*) = beta for a double beta close to b(x, s): one
+/// Newton step from s in 50 digits (beta - b(x, s) is a few ulps of beta, so the step
+/// leaves an error of order 1e-30). This is the implied vol a solver should return for
+/// beta, whatever rounding the double evaluation of b(x, s) made.
+inline double reference_normalised_root(double x, double s, double beta) {
+  using boost::multiprecision::exp;
+  using boost::multiprecision::sqrt;
+  const mp X = x, Sg = s;
+  const mp h = X / Sg, t = Sg / 2;
+  const mp b = exp(X / 2) * mp_cdf(h + t) - exp(-X / 2) * mp_cdf(h - t);
+  const mp vega = exp(-(h * h + t * t) / 2) / sqrt(2 * boost::math::constants::pi<mp>());
+  return static_cast<double>(Sg + (mp(beta) - b) / vega);
+}
+
 /// Relative error of `got` against `want` measured on `scale`.
 inline double rel_err(double got, double want, double scale) {
   return std::fabs(got - want) / std::fabs(scale);
