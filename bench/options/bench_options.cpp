@@ -168,7 +168,7 @@ void bm_iv_scalar(benchmark::State& state) {
     benchmark::DoNotOptimize(sink);
   }
   per_option(state, n, "ns_per_call");
-  state.SetLabel("ours: Let's Be Rational, 2 iterations");
+  state.SetLabel("ours: Let's Be Rational, at most 2 steps");
 }
 BENCHMARK(bm_iv_scalar)->Unit(benchmark::kMicrosecond);
 
