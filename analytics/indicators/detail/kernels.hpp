@@ -168,7 +168,15 @@ inline void bollinger_from(double n, double inv_n, double k, double s1h, double 
                            double s2h, double s2l, double& upper, double& middle,
                            double& lower) {
   const double mean = (s1h + s1l) * inv_n;
-  const double d = dd_moment<true>(n, s2h, s2l, s1h, s1l, s1h, s1l);
+  // n (s2h + s2l) - (s1h + s1l)^2 with n s2h and s1h^2 split exactly and the low parts'
+  // products added (no renormalisation of the pairs: their low parts are at most the
+  // rounding drift of the chain, far below the high parts).
+  double ah, ae, bh, be;
+  two_prod(n, s2h, ah, ae);
+  two_prod(s1h, s1h, bh, be);
+  const double alo = ae + n * s2l;
+  const double blo = be + (2 * s1h * s1l + s1l * s1l);
+  const double d = (ah - bh) + (alo - blo);
   const double ksd = k * (std::sqrt((d > 0.0 ? d : 0.0)) * inv_n);
   middle = mean;
   upper = mean + ksd;
