@@ -108,7 +108,7 @@ template <class T> inline void window_step_any(T& hi, T& lo, T d, T e) {
 /// @param sxy_h,sxy_l  compensated window sum of the exact products x*y
 /// @param sx_h,sx_l, sy_h,sy_l  compensated window sums of x and y
 /// @tparam Pos    the sums are of non-negative data, so |hi| >= |lo| and the pairs can be
-///                renormalised with Fast2Sum (cheaper; used by the Bollinger bands)
+///                renormalised with Fast2Sum (cheaper)
 template <bool Pos = false>
 inline double dd_moment(double n, double sxy_h, double sxy_l, double sx_h, double sx_l,
                         double sy_h, double sy_l) {
