@@ -137,14 +137,11 @@ double log_moneyness(double spot, double strike) {
 }
 
 double normalised_black_otm(double x, double s) {
-  return normalised_black_otm(x, s, std::exp(0.5 * x));
-}
-
-double normalised_black_otm(double x, double s, double exp_half_x) {
   if (!(s > 0)) return 0;
   const double t = 0.5 * s;
   if (x == 0) return std::erf(t * inv_sqrt2); // N(t) - N(-t), exact in relative terms
   const double h = x / s;
+  const double exp_half_x = std::exp(0.5 * x);
   const double t1 = exp_half_x * norm_cdf(h + t);
   const double t2 = norm_cdf(h - t) / exp_half_x;
   if (t1 == 0) return 0;

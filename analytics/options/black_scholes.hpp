@@ -65,8 +65,6 @@ double log_moneyness(double spot, double strike);
 
 /// b(x, s) of an out-of-the-money call, x <= 0, s > 0 (the core of normalised_black).
 double normalised_black_otm(double x, double s);
-/// The same with exp(x/2) supplied by a caller that evaluates many s for one x.
-double normalised_black_otm(double x, double s, double exp_half_x);
 /// The cancellation-free small-s series form of normalised_black_otm (any s > 0, x < 0;
 /// converges fastest where the direct difference cancels).
 double otm_series_value(double x, double s);
