@@ -280,6 +280,88 @@ double bjerksund_stensland_price(const bsm_inputs& c) {
                    bsm_price(c), exercise});
 }
 
+namespace {
+
+/// Prices one American contract at any spot, for its fixed strike, years, rates and
+/// vol, from one solved boundary: the boundary of the put with strike 1 scales with the
+/// strike, and a call's put-space strike is its spot, so spot bumps never re-solve it.
+class boundary_pricer {
+public:
+  boundary_pricer(const bsm_inputs& c, const american_boundary_scheme& scheme) : c_(c) {
+    if (!valid(c) || !scheme.valid()) {
+      mode_ = mode::invalid;
+      return;
+    }
+    if (c.years == 0 || c.vol == 0) {
+      mode_ = mode::deterministic;
+      return;
+    }
+    const bool call = c.type == option_type::call;
+    // Put-space rates: a call is the put with r and q exchanged.
+    const double r = call ? c.dividend_yield : c.rate;
+    const double q = call ? c.rate : c.dividend_yield;
+    if (r <= 0) {
+      // Exercising a put pays r K - q S per unit time; with r <= 0 and q >= r that is
+      // never positive where the put is in the money. With q < r <= 0 the exercise
+      // region is a band between two boundaries, outside this method.
+      mode_ = q >= r ? mode::european : mode::tree;
+      return;
+    }
+    boundary_ = detail::solve_put_boundary(r, q, c.vol, c.years, scheme);
+    mode_ = mode::boundary;
+  }
+
+  double operator()(double spot) const {
+    bsm_inputs c = c_;
+    c.spot = spot;
+    if (!(spot > 0) || !std::isfinite(spot)) return nan;
+    switch (mode_) {
+    case mode::invalid:
+      return nan;
+    case mode::deterministic:
+      return zero_vol_value(c, exercise_style::american);
+    case mode::european:
+      return bsm_price(c);
+    case mode::tree:
+      return tree(c);
+    case mode::boundary:
+      break;
+    }
+    const bool call = c.type == option_type::call;
+    const double v = call ? detail::put_price_from_boundary(boundary_, c.strike, spot)
+                          : detail::put_price_from_boundary(boundary_, spot, c.strike);
+    if (!std::isfinite(v)) return tree(c);
+    const double exercise = call ? spot - c.strike : c.strike - spot;
+    return std::max({v, bsm_price(c), exercise});
+  }
+
+private:
+  enum class mode { invalid, deterministic, european, tree, boundary };
+  static double tree(const bsm_inputs& c) {
+    const double exercise =
+        c.type == option_type::call ? c.spot - c.strike : c.strike - c.spot;
+    const double t = binomial_price(c, fallback_steps, exercise_style::american);
+    // The tree's extreme nodes overflow beyond vol^2 T of several hundred: no answer
+    // rather than a wrong one.
+    if (!std::isfinite(t)) return nan;
+    return std::max({t, bsm_price(c), exercise});
+  }
+  bsm_inputs c_;
+  mode mode_ = mode::invalid;
+  detail::put_boundary boundary_;
+};
+
+} // namespace
+
+double american_boundary_price(const bsm_inputs& c,
+                               const american_boundary_scheme& scheme) {
+  return boundary_pricer(c, scheme)(c.spot);
+}
+
+double american_price(const bsm_inputs& c) {
+  return american_boundary_price(c);
+}
+
 double binomial_price(const bsm_inputs& c, int steps, exercise_style style) {
   if (!valid(c) || steps < 1) return nan;
   if (c.years == 0 || c.vol == 0) return zero_vol_value(c, style);
@@ -338,38 +420,38 @@ greeks american_greeks(const bsm_inputs& c) {
         nan;
     return g;
   }
-  const auto price = [](bsm_inputs x) { return bjerksund_stensland_price(x); };
-  g.price = price(c);
+  const american_boundary_scheme scheme;
   // Steps balance truncation (h^2) against the price's rounding (1e-15 / h^k).
   const double hs = 1e-3 * c.spot, hv = std::min(1e-3, 0.5 * c.vol),
                ht = std::min(1e-3, 0.5 * c.years), hr = 1e-4;
-  auto bumped = [&](double ds, double dv, double dt, double dr) {
+  const auto at = [&](double dv, double dt, double dr) {
     bsm_inputs x = c;
-    x.spot += ds;
     x.vol += dv;
     x.years += dt;
     x.rate += dr;
-    return price(x);
+    return boundary_pricer(x, scheme);
   };
-  const double up = bumped(hs, 0, 0, 0), dn = bumped(-hs, 0, 0, 0);
+  const boundary_pricer base = at(0, 0, 0);
+  g.price = base(c.spot);
+  const double up = base(c.spot + hs), dn = base(c.spot - hs);
   g.delta = (up - dn) / (2 * hs);
   g.gamma = (up - 2 * g.price + dn) / (hs * hs);
   if (hv > 0) {
-    const double vu = bumped(0, hv, 0, 0), vd = bumped(0, -hv, 0, 0);
-    g.vega = (vu - vd) / (2 * hv);
-    g.volga = (vu - 2 * g.price + vd) / (hv * hv);
-    g.vanna = (bumped(hs, hv, 0, 0) - bumped(hs, -hv, 0, 0) - bumped(-hs, hv, 0, 0) +
-               bumped(-hs, -hv, 0, 0)) /
+    const boundary_pricer vu = at(hv, 0, 0), vd = at(-hv, 0, 0);
+    g.vega = (vu(c.spot) - vd(c.spot)) / (2 * hv);
+    g.volga = (vu(c.spot) - 2 * g.price + vd(c.spot)) / (hv * hv);
+    g.vanna = (vu(c.spot + hs) - vd(c.spot + hs) - vu(c.spot - hs) + vd(c.spot - hs)) /
               (4 * hs * hv);
   }
   if (ht > 0) {
     // Calendar time runs against time to expiry.
-    g.theta = -(bumped(0, 0, ht, 0) - bumped(0, 0, -ht, 0)) / (2 * ht);
-    g.charm = -(bumped(hs, 0, ht, 0) - bumped(-hs, 0, ht, 0) - bumped(hs, 0, -ht, 0) +
-                bumped(-hs, 0, -ht, 0)) /
+    const boundary_pricer tu = at(0, ht, 0), td = at(0, -ht, 0);
+    g.theta = -(tu(c.spot) - td(c.spot)) / (2 * ht);
+    g.charm = -(tu(c.spot + hs) - tu(c.spot - hs) - td(c.spot + hs) + td(c.spot - hs)) /
               (4 * hs * ht);
   }
-  g.rho = (bumped(0, 0, 0, hr) - bumped(0, 0, 0, -hr)) / (2 * hr);
+  const boundary_pricer ru = at(0, 0, hr), rd = at(0, 0, -hr);
+  g.rho = (ru(c.spot) - rd(c.spot)) / (2 * hr);
   return g;
 }
 
@@ -386,7 +468,7 @@ iv_result american_implied_vol(const bsm_inputs& contract, double price) {
   auto f = [&](double vol) {
     bsm_inputs x = contract;
     x.vol = vol;
-    return bjerksund_stensland_price(x) - price;
+    return american_price(x) - price;
   };
   double a = 1e-4, b = 2.0;
   double fa = f(a), fb = f(b);

@@ -1,6 +1,7 @@
 #include "analytics/options/batch.hpp"
 
 #include "analytics/options/black_scholes.hpp"
+#include "analytics/options/detail/cody_erfc.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -124,38 +125,15 @@ inline vd log_moneyness(vd s0, vd k, vd ratio) {
 
 /// The complementary error function of y >= 0 as scale * num / den, where scale is
 /// exp(-y^2) (supplied by the caller, who shares it with the normal density) except in
-/// the lanes of `small`, where it is one. Rational Chebyshev approximations of
-/// W. J. Cody, "Rational Chebyshev approximations for the error function",
-/// Math. Comp. 23 (1969), in his three ranges (relative error of each below 2e-16):
-///   y < 0.46875:    erfc = 1 - y P(y^2) / Q(y^2)
-///   0.46875..4:     erfc = exp(-y^2) P(y) / Q(y)
-///   y > 4:          erfc = exp(-y^2) / y (1/sqrt(pi) - z P(z) / Q(z)),  z = 1 / y^2
-/// Each range is evaluated only when some lane needs it; the quotient is left to the
-/// caller so that two of them share one division.
+/// the lanes of `small`, where it is one: Cody's rational approximations in his three
+/// ranges (detail/cody_erfc.hpp). Each range is evaluated only when some lane needs it;
+/// the quotient is left to the caller so that two of them share one division.
 struct erfc_parts {
   vd num, den;
   vm small;
 };
 inline erfc_parts erfc_scaled(vd y) {
-  static constexpr double a[] = {3.20937758913846947e03, 3.77485237685302021e02,
-                                 1.13864154151050156e02, 3.16112374387056560e00,
-                                 1.85777706184603153e-1};
-  static constexpr double b[] = {2.84423683343917062e03, 1.28261652607737228e03,
-                                 2.44024637934444173e02, 2.36012909523441209e01, 1.0};
-  static constexpr double c[] = {
-      1.23033935479799725e03, 2.05107837782607147e03, 1.71204761263407058e03,
-      8.81952221241769090e02, 2.98635138197400131e02, 6.61191906371416295e01,
-      8.88314979438837594e00, 5.64188496988670089e-1, 2.15311535474403846e-8};
-  static constexpr double d[] = {
-      1.23033935480374942e03, 3.43936767414372164e03, 4.36261909014324716e03,
-      3.29079923573345963e03, 1.62138957456669019e03, 5.37181101862009858e02,
-      1.17693950891312499e02, 1.57449261107098347e01, 1.0};
-  static constexpr double p[] = {6.58749161529837803e-4, 1.60837851487422766e-2,
-                                 1.25781726111229246e-1, 3.60344899949804439e-1,
-                                 3.05326634961232344e-1, 1.63153871373020978e-2};
-  static constexpr double q[] = {2.33520497626869185e-3, 6.05183413124413191e-2,
-                                 5.27905102951428412e-1, 1.87295284992346725e00,
-                                 2.56852019228982242e00, 1.0};
+  using namespace detail::cody;
   erfc_parts out;
   out.small = y < splat(0.46875);
   const vm large = y > splat(4.0);
@@ -171,8 +149,8 @@ inline erfc_parts erfc_scaled(vd y) {
     // 1/y^2 of the lanes that need it (others divide a harmless one).
     const vd z = splat(1.0) / select(large, y * y, splat(1.0));
     const vd ql = poly(z, q);
-    out.num = select(
-        large, (splat(0.56418958354775628695) * ql - z * poly(z, p)) * (y * z), out.num);
+    out.num =
+        select(large, (splat(inv_sqrt_pi) * ql - z * poly(z, p)) * (y * z), out.num);
     out.den = select(large, ql, out.den);
   }
   return out;
