@@ -219,6 +219,34 @@ void bm_american_bs2002(benchmark::State& state) {
 }
 BENCHMARK(bm_american_bs2002)->Unit(benchmark::kMicrosecond);
 
+void bm_american_boundary(benchmark::State& state) {
+  const book& b = the_book();
+  const std::size_t n = 512;
+  double sink = 0;
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < n; ++i)
+      sink += american_price(b.contract(i));
+    benchmark::DoNotOptimize(sink);
+  }
+  per_option(state, n, "ns_per_call");
+  state.SetLabel("ours: boundary integral equation, default scheme");
+}
+BENCHMARK(bm_american_boundary)->Unit(benchmark::kMicrosecond);
+
+void bm_american_greeks(benchmark::State& state) {
+  const book& b = the_book();
+  const std::size_t n = 64;
+  double sink = 0;
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < n; ++i)
+      sink += american_greeks(b.contract(i)).delta;
+    benchmark::DoNotOptimize(sink);
+  }
+  per_option(state, n, "ns_per_call");
+  state.SetLabel("ours: price + 8 Greeks by finite differences (7 boundaries)");
+}
+BENCHMARK(bm_american_greeks)->Unit(benchmark::kMicrosecond);
+
 void bm_american_tree_1001(benchmark::State& state) {
   const book& b = the_book();
   const std::size_t n = 8;
