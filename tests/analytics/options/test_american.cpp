@@ -336,6 +336,41 @@ TEST_CASE("American Greeks behave: deep in-the-money puts are exercised", "[amer
   CHECK(atm.rho < 0);
 }
 
+TEST_CASE("American Greeks agree with finite differences of a converged tree",
+          "[american]") {
+  // Puts and dividend-paying calls where early exercise matters. The tree's differences
+  // use wider steps (0.5% of spot, 0.01 of vol, 0.01 y) than ours, so that its own
+  // discretisation noise (about 1e-5 of strike) stays small against them.
+  const bsm_inputs cases[] = {{option_type::put, 100, 100, 1.0, 0.05, 0.0, 0.25},
+                              {option_type::put, 85, 100, 0.5, 0.04, 0.01, 0.6},
+                              {option_type::call, 110, 100, 2.0, 0.02, 0.06, 0.35},
+                              {option_type::put, 120, 100, 0.25, 0.08, 0.0, 1.2}};
+  for (const auto& c : cases) {
+    const greeks g = american_greeks(c);
+    const auto tree = [&](double ds, double dv, double dt) {
+      bsm_inputs x = c;
+      x.spot += ds;
+      x.vol += dv;
+      x.years += dt;
+      return binomial_price(x, 4001);
+    };
+    const double hs = 0.005 * c.spot, hv = 0.01, ht = 0.01;
+    const double p0 = tree(0, 0, 0), up = tree(hs, 0, 0), dn = tree(-hs, 0, 0);
+    const double delta = (up - dn) / (2 * hs), gamma = (up - 2 * p0 + dn) / (hs * hs);
+    const double vega = (tree(0, hv, 0) - tree(0, -hv, 0)) / (2 * hv);
+    const double theta = -(tree(0, 0, ht) - tree(0, 0, -ht)) / (2 * ht);
+    INFO(to_string(c.type) << " S=" << c.spot << " T=" << c.years << " vol=" << c.vol
+                           << " delta " << g.delta << " vs " << delta << ", gamma "
+                           << g.gamma << " vs " << gamma << ", vega " << g.vega << " vs "
+                           << vega << ", theta " << g.theta << " vs " << theta);
+    CHECK(g.price == Approx(p0).margin(2e-5 * c.strike));
+    CHECK(g.delta == Approx(delta).margin(1e-3));
+    CHECK(g.gamma == Approx(gamma).epsilon(0.01).margin(1e-5));
+    CHECK(g.vega == Approx(vega).epsilon(2e-3));
+    CHECK(g.theta == Approx(theta).epsilon(5e-3));
+  }
+}
+
 TEST_CASE("American implied vol round-trips and refuses impossible prices",
           "[american]") {
   for (auto type : {option_type::call, option_type::put})
