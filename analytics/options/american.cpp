@@ -1,5 +1,6 @@
 #include "analytics/options/american.hpp"
 
+#include "analytics/options/detail/quadrature.hpp"
 #include "analytics/options/normal.hpp"
 
 #include <algorithm>
@@ -26,29 +27,15 @@ bool valid(const bsm_inputs& c) {
 // -- bivariate normal CDF
 // ----------------------------------------------------------------
 
-/// Gauss-Legendre nodes and weights on [-1, 1], computed once by Newton's method on the
-/// Legendre polynomial.
+/// The 20-point Gauss-Legendre rule on [-1, 1], computed once.
 struct gauss_legendre {
   static constexpr int n = 20;
   std::array<double, n> x{}, w{};
   gauss_legendre() {
-    for (int i = 0; i < n; ++i) {
-      double z = std::cos(pi * (i + 0.75) / (n + 0.5)), dp = 0;
-      for (int it = 0; it < 100; ++it) {
-        double p0 = 1, p1 = z;
-        for (int k = 2; k <= n; ++k) {
-          const double p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-          p0 = p1;
-          p1 = p2;
-        }
-        dp = n * (z * p1 - p0) / (z * z - 1);
-        const double dz = p1 / dp;
-        z -= dz;
-        if (std::fabs(dz) < 1e-16) break;
-      }
-      x[i] = z;
-      w[i] = 2 / ((1 - z * z) * dp * dp);
-    }
+    std::vector<double> xs, ws;
+    detail::legendre_rule(n, xs, ws);
+    std::copy(xs.begin(), xs.end(), x.begin());
+    std::copy(ws.begin(), ws.end(), w.begin());
   }
 };
 

@@ -31,6 +31,8 @@
 #include "analytics/options/american.hpp"
 
 #include "analytics/options/detail/cody_erfc.hpp"
+#include "analytics/options/detail/quadrature.hpp"
+#include "analytics/options/detail/vector_math.hpp"
 
 #include <algorithm>
 #include <array>
@@ -38,12 +40,6 @@
 #include <cstring>
 #include <limits>
 #include <vector>
-
-#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
-#include <immintrin.h>
-#include <sleef.h>
-#define SC_BOUNDARY_VECTOR 1
-#endif
 
 namespace sc::options {
 
@@ -62,30 +58,16 @@ constexpr int max_points = american_boundary_scheme::max_points;
 // vector exp (1.0 ulp) does eight (four) at once. `n` is padded up to a
 // whole number of vectors by the callers (the arrays have room).
 
-#ifdef SC_BOUNDARY_VECTOR
-#if defined(__AVX512F__)
-constexpr int lanes = 8;
-using vd = __m512d;
-inline vd v_exp(vd x) {
-  return Sleef_expd8_u10avx512f(x);
-}
-#else
-constexpr int lanes = 4;
-using vd = __m256d;
-inline vd v_exp(vd x) {
-  return Sleef_expd4_u10avx2(x);
-}
-#endif
-template <vd (*F)(vd)> void apply(const double* x, double* y, int n) {
+#ifdef SC_OPTIONS_VECTOR
+using detail::simd::vd;
+constexpr int lanes = detail::simd::width;
+void exp_n(const double* x, double* y, int n) {
   for (int i = 0; i < n; i += lanes) {
     vd v;
     std::memcpy(&v, x + i, sizeof v);
-    v = F(v);
+    v = detail::simd::v_exp(v);
     std::memcpy(y + i, &v, sizeof v);
   }
-}
-void exp_n(const double* x, double* y, int n) {
-  apply<v_exp>(x, y, n);
 }
 #else
 constexpr int lanes = 1;
@@ -102,29 +84,6 @@ constexpr int padded(int n) {
 // -- tables of a scheme
 // -----------------------------------------------------------------
 
-/// Gauss-Legendre nodes and weights on [-1, 1] by Newton's method on P_n.
-void legendre_rule(int n, std::vector<double>& x, std::vector<double>& w) {
-  x.resize(n);
-  w.resize(n);
-  for (int i = 0; i < n; ++i) {
-    double z = std::cos(pi * (i + 0.75) / (n + 0.5)), dp = 0;
-    for (int it = 0; it < 100; ++it) {
-      double p0 = 1, p1 = z;
-      for (int k = 2; k <= n; ++k) {
-        const double p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      dp = n * (z * p1 - p0) / (z * z - 1);
-      const double dz = p1 / dp;
-      z -= dz;
-      if (std::fabs(dz) < 1e-16) break;
-    }
-    x[i] = z;
-    w[i] = 2 / ((1 - z * z) * dp * dp);
-  }
-}
-
 /// Quadrature of int_0^tau f(u) du as tau sum_k w_k f(tau - tau t_k). The map
 ///   t / tau = g(v) = 6 v^2 - 8 v^3 + 3 v^4,  g'(v) = 12 v (1 - v)^2,  v = (1 + y) / 2
 /// with Gauss-Legendre in y vanishes to first order at t = 0, which cancels the
@@ -133,7 +92,7 @@ void legendre_rule(int n, std::vector<double>& x, std::vector<double>& w) {
 /// converged like points^-3 there, this one to 1e-10 of the strike with 16 points.
 void time_rule(int n, std::vector<double>& t, std::vector<double>& w) {
   std::vector<double> y;
-  legendre_rule(n, y, w);
+  detail::legendre_rule(n, y, w);
   t.resize(n);
   for (int k = 0; k < n; ++k) {
     const double v = 0.5 * (1 + y[k]);
@@ -228,6 +187,28 @@ inline double ln_boundary_at(const double* c, const double* h, int n, double ln_
 }
 
 } // namespace
+
+void detail::legendre_rule(int n, std::vector<double>& x, std::vector<double>& w) {
+  x.resize(n);
+  w.resize(n);
+  for (int i = 0; i < n; ++i) {
+    double z = std::cos(pi * (i + 0.75) / (n + 0.5)), dp = 0;
+    for (int it = 0; it < 100; ++it) {
+      double p0 = 1, p1 = z;
+      for (int k = 2; k <= n; ++k) {
+        const double p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+        p0 = p1;
+        p1 = p2;
+      }
+      dp = n * (z * p1 - p0) / (z * z - 1);
+      const double dz = p1 / dp;
+      z -= dz;
+      if (std::fabs(dz) < 1e-16) break;
+    }
+    x[i] = z;
+    w[i] = 2 / ((1 - z * z) * dp * dp);
+  }
+}
 
 bool american_boundary_scheme::valid() const {
   return nodes >= 2 && nodes <= max_nodes && points >= 2 && points <= max_points &&

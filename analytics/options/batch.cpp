@@ -8,9 +8,8 @@
 #include <cstring>
 #include <limits>
 
-#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
-#include <immintrin.h>
-#include <sleef.h>
+#include "analytics/options/detail/vector_math.hpp"
+#ifdef SC_OPTIONS_VECTOR
 #define SC_BATCH_VECTOR 1
 #endif
 
@@ -32,25 +31,7 @@ void scalar_one(const bsm_batch_inputs& in, const bsm_batch_outputs& out, std::s
 
 #ifdef SC_BATCH_VECTOR
 
-#if defined(__AVX512F__)
-constexpr int width = 8;
-using vd = __m512d;
-inline vd v_exp(vd x) {
-  return Sleef_expd8_u10avx512f(x);
-}
-inline vd v_sqrt(vd x) {
-  return _mm512_maskz_sqrt_pd(0xff, x);
-}
-#else
-constexpr int width = 4;
-using vd = __m256d;
-inline vd v_exp(vd x) {
-  return Sleef_expd4_u10avx2(x);
-}
-inline vd v_sqrt(vd x) {
-  return _mm256_sqrt_pd(x);
-}
-#endif
+using namespace detail::simd;
 /// Lane masks as produced by vector comparisons (all bits set where true).
 using vm = std::int64_t __attribute__((vector_size(sizeof(vd))));
 
