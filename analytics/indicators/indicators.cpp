@@ -1,9 +1,10 @@
 // Batch indicators. The six hot ones (SMA, EMA, RSI, MACD, Bollinger, ATR) run the step
 // kernels of detail/kernels.hpp in tight loops: independent per-bar work (differences,
 // exact error terms, final divisions) is done in vectorisable passes over blocks of bars,
-// and only the loop-carried recurrence stays serial. The operations per bar are exactly
-// those of the incremental states, so both forms agree bit for bit. The others drive the
-// incremental state directly.
+// and only the loop-carried recurrence stays serial (Bollinger on AVX-512 interleaves the
+// vector work with the serial chain in one loop instead; see bollinger_avx512). The
+// operations per bar are exactly those of the incremental states, so both forms agree bit
+// for bit. The others drive the incremental state directly.
 #include "analytics/indicators/indicators.hpp"
 
 #include "analytics/indicators/detail/kernels.hpp"
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace sc::ind {
@@ -230,6 +232,151 @@ macd_result macd(const series& close, int fast, int slow, int signal) {
 // -- Bollinger
 // ------------------------------------------------------------------------------
 
+namespace {
+
+/// Exact splits of x - x_old (into d[0], e[0]) and of x^2 - x_old^2 (into d[1], e[1]) for
+/// one bar: the per-bar half of the two window sums, as in bollinger_state::update.
+inline void bollinger_diffs(double x, double old, v2d& d, v2d& e) {
+  double d1, e1, d2, e2, p, q, po, qo;
+  detail::two_sum(x, -old, d1, e1);
+  detail::two_prod(x, x, p, q);
+  detail::two_prod(old, old, po, qo);
+  detail::two_sum(p, -po, d2, e2);
+  d = v2d{d1, d2};
+  e = v2d{e1, e2 + (q - qo)};
+}
+
+#if defined(__AVX512F__)
+
+using v8d = detail::v8d_t;
+using v8i = std::int64_t __attribute__((vector_size(64)));
+
+inline v8d load8(const double* p) {
+  v8d v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store8(double* p, v8d v) {
+  std::memcpy(p, &v, sizeof v);
+}
+
+/// Bollinger bands, AVX-512 form: the same operations per bar as the portable loop below
+/// (and as bollinger_state), scheduled for an out-of-order core. Bars are taken in groups
+/// of 8; one loop iteration does three independent pieces of work for three different
+/// groups, so the vector work overlaps the latency of the serial chain:
+///   - the exact splits of x - x_old and x^2 - x_old^2 of group g + lead, 8 lanes at once;
+///   - the two compensated window sums (two lanes of one register) over group g, serial;
+///   - the bands of group g - lag, 8 lanes at once (bollinger_from on vectors).
+/// Small rings of group buffers carry the values between the three. Bars before the
+/// first full window (and a ragged tail) run the same operations one bar at a time.
+void bollinger_avx512(const double* x, std::size_t size, std::size_t n, double k,
+                      double* __restrict ou, double* __restrict om,
+                      double* __restrict ol) {
+  const double nd = static_cast<double>(n), inv_n = 1.0 / nd;
+  v2d hi = {0.0, 0.0}, lo = {0.0, 0.0};
+  auto one_bar = [&](std::size_t t) {
+    v2d d, e;
+    bollinger_diffs(x[t], t >= n ? x[t - n] : 0.0, d, e);
+    detail::window_step_pos(hi, lo, d, e);
+    if (t + 1 < n) {
+      ou[t] = om[t] = ol[t] = nan;
+      return;
+    }
+    detail::bollinger_from(nd, inv_n, k, hi[0], lo[0], hi[1], lo[1], ou[t], om[t], ol[t]);
+  };
+  // Group bars start at ts >= n (every bar has an x_old) where the upper band's stores
+  // are cache-line aligned.
+  std::size_t ts = std::min(n, size);
+  while (ts < size && (reinterpret_cast<std::uintptr_t>(ou + ts) & 63) != 0)
+    ++ts;
+  for (std::size_t t = 0; t < ts; ++t)
+    one_bar(t);
+  const std::size_t groups = (size - ts) / 8;
+  constexpr std::size_t lead = 3, lag = 3, ring = 8; // ring > lead, lag
+  // (x, x^2) pairs interleaved, 16 doubles per group: d/e the splits, h/l the sums.
+  alignas(64) double dd[ring * 16], ee[ring * 16], hh[ring * 16], ll[ring * 16];
+  const v8i lo_half = {0, 8, 1, 9, 2, 10, 3, 11}, hi_half = lo_half + 4;
+  const v8i even = {0, 2, 4, 6, 8, 10, 12, 14}, odd = even + 1;
+  const v8d two = {2, 2, 2, 2, 2, 2, 2, 2}, zero = {};
+  auto splits = [&](std::size_t g) {
+    const std::size_t t = ts + 8 * g;
+    double* dp = dd + 16 * (g % ring);
+    double* ep = ee + 16 * (g % ring);
+    const v8d xv = load8(x + t), ov = load8(x + t - n);
+    v8d d1, e1, d2, e2, p, q, po, qo;
+    detail::two_prod(xv, xv, p, q);
+    detail::two_prod(ov, ov, po, qo);
+    // Fast path, the same numbers: when x_old/2 <= x <= 2 x_old and x_old^2/2 <= x^2 <=
+    // 2 x_old^2 (finite), both differences are exact (Sterbenz), and two_sum's error
+    // terms are then exactly +0; prices over one window almost always qualify.
+    const __m512d X = reinterpret_cast<__m512d>(xv), O = reinterpret_cast<__m512d>(ov);
+    const __m512d P = reinterpret_cast<__m512d>(p), PO = reinterpret_cast<__m512d>(po);
+    __mmask8 ok = _mm512_cmp_pd_mask(X, reinterpret_cast<__m512d>(two * ov), _CMP_LE_OQ);
+    ok = _mm512_mask_cmp_pd_mask(ok, O, reinterpret_cast<__m512d>(two * xv), _CMP_LE_OQ);
+    ok = _mm512_mask_cmp_pd_mask(ok, P, reinterpret_cast<__m512d>(two * po), _CMP_LE_OQ);
+    ok = _mm512_mask_cmp_pd_mask(ok, PO, reinterpret_cast<__m512d>(two * p), _CMP_LE_OQ);
+    ok = _mm512_mask_cmp_pd_mask(ok, PO, _mm512_set1_pd(HUGE_VAL), _CMP_LT_OQ);
+    if (__builtin_expect(ok == 0xff, 1)) {
+      d1 = xv - ov;
+      e1 = zero;
+      d2 = p - po;
+      e2 = zero + (q - qo);
+    } else {
+      detail::two_sum(xv, -ov, d1, e1);
+      v8d e;
+      detail::two_sum(p, -po, d2, e);
+      e2 = e + (q - qo);
+    }
+    store8(dp, __builtin_shuffle(d1, d2, lo_half));
+    store8(dp + 8, __builtin_shuffle(d1, d2, hi_half));
+    store8(ep, __builtin_shuffle(e1, e2, lo_half));
+    store8(ep + 8, __builtin_shuffle(e1, e2, hi_half));
+  };
+  auto sums = [&](std::size_t g) {
+    const double* dp = dd + 16 * (g % ring);
+    const double* ep = ee + 16 * (g % ring);
+    double* hp = hh + 16 * (g % ring);
+    double* lp = ll + 16 * (g % ring);
+    for (std::size_t i = 0; i < 8; ++i) {
+      v2d d, e;
+      std::memcpy(&d, dp + 2 * i, sizeof d);
+      std::memcpy(&e, ep + 2 * i, sizeof e);
+      detail::window_step_pos(hi, lo, d, e);
+      std::memcpy(hp + 2 * i, &hi, sizeof hi);
+      std::memcpy(lp + 2 * i, &lo, sizeof lo);
+    }
+  };
+  const v8d vn = nd - zero, vinv = inv_n - zero, vk = k - zero;
+  auto bands = [&](std::size_t g) {
+    const std::size_t t = ts + 8 * g;
+    const double* hp = hh + 16 * (g % ring);
+    const double* lp = ll + 16 * (g % ring);
+    const v8d h0 = load8(hp), h1 = load8(hp + 8), l0 = load8(lp), l1 = load8(lp + 8);
+    v8d u, m, w;
+    detail::bollinger_from(vn, vinv, vk, __builtin_shuffle(h0, h1, even),
+                           __builtin_shuffle(l0, l1, even), __builtin_shuffle(h0, h1, odd),
+                           __builtin_shuffle(l0, l1, odd), u, m, w);
+    store8(ou + t, u);
+    store8(om + t, m);
+    store8(ol + t, w);
+  };
+  for (std::size_t g = 0; g < lead && g < groups; ++g)
+    splits(g);
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (g + lead < groups) splits(g + lead);
+    sums(g);
+    if (g >= lag) bands(g - lag);
+  }
+  for (std::size_t g = groups > lag ? groups - lag : 0; g < groups; ++g)
+    bands(g);
+  for (std::size_t t = ts + 8 * groups; t < size; ++t)
+    one_bar(t);
+}
+
+#endif
+
+} // namespace
+
 void bollinger_into(const series& close, int period, double k, bollinger_result& r) {
   const std::size_t size = close.size();
   r.upper.resize(size);
@@ -241,6 +388,10 @@ void bollinger_into(const series& close, int period, double k, bollinger_result&
     return fill_nan(r.lower);
   }
   const std::size_t n = static_cast<std::size_t>(period);
+#if defined(__AVX512F__)
+  bollinger_avx512(close.data(), size, n, k, r.upper.data(), r.middle.data(),
+                   r.lower.data());
+#else
   const double nd = period, inv_n = 1.0 / period;
   const double* x = close.data();
   // Lane 0: the window sum of x; lane 1: the window sum of the exact squares x*x. The
@@ -291,6 +442,7 @@ void bollinger_into(const series& close, int period, double k, bollinger_result&
       detail::bollinger_from(nd, inv_n, k, hh[2 * j], ll[2 * j], hh[2 * j + 1],
                              ll[2 * j + 1], ou[t0 + j], om[t0 + j], ol[t0 + j]);
   }
+#endif
 }
 
 bollinger_result bollinger(const series& close, int period, double k) {

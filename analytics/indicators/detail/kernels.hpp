@@ -12,7 +12,7 @@
 #include <cmath>
 #include <limits>
 
-#if defined(__FMA__)
+#if defined(__FMA__) || defined(__AVX512F__)
 #include <immintrin.h>
 #endif
 
@@ -36,10 +36,41 @@ template <class T> inline void fast_two_sum(T a, T b, T& s, T& e) {
   e = b - (s - a);
 }
 
+/// Fused multiply-add a * b + c, rounded once: std::fma for doubles; for the batch form's
+/// 8-lane vectors (below) the AVX-512 instruction, the same operation in every lane.
+inline double fma_of(double a, double b, double c) {
+  return std::fma(a, b, c);
+}
+/// Square root (correctly rounded, as std::sqrt).
+inline double sqrt_of(double a) {
+  return std::sqrt(a);
+}
+/// a if a > 0, else 0 (NaN gives 0).
+inline double pos_part(double a) {
+  return a > 0.0 ? a : 0.0;
+}
+
+#if defined(__AVX512F__)
+/// Eight doubles (GCC vector extension: + - * are the per-lane IEEE operations).
+using v8d_t = double __attribute__((vector_size(64)));
+inline v8d_t fma_of(v8d_t a, v8d_t b, v8d_t c) {
+  return reinterpret_cast<v8d_t>(_mm512_fmadd_pd(reinterpret_cast<__m512d>(a),
+                                                 reinterpret_cast<__m512d>(b),
+                                                 reinterpret_cast<__m512d>(c)));
+}
+inline v8d_t sqrt_of(v8d_t a) { // (the maskz form: GCC 12 warns on _mm512_sqrt_pd)
+  return reinterpret_cast<v8d_t>(_mm512_maskz_sqrt_pd(0xff, reinterpret_cast<__m512d>(a)));
+}
+inline v8d_t pos_part(v8d_t a) {
+  const v8d_t z = {};
+  return a > z ? a : z;
+}
+#endif
+
 /// Exact product: p + e == a * b (needs a hardware fma, which -march=native provides).
-inline void two_prod(double a, double b, double& p, double& e) {
+template <class T> inline void two_prod(T a, T b, T& p, T& e) {
   p = a * b;
-  e = std::fma(a, b, -p);
+  e = fma_of(a, b, -p);
 }
 
 /// a + b computed as fma(a, 1, b), which rounds the exact a + b once: bit-identical to
@@ -164,20 +195,21 @@ inline double rsi_from(double g, double l) {
 /// mean = S1/n, population variance = (n S2 - S1^2) / n^2 in double-double. Multiplying
 /// by the rounded 1/n instead of dividing costs at most an ulp and keeps the per-bar pass
 /// free of divisions; sma() uses the same expression, so the middle band equals the SMA.
-inline void bollinger_from(double n, double inv_n, double k, double s1h, double s1l,
-                           double s2h, double s2l, double& upper, double& middle,
-                           double& lower) {
-  const double mean = (s1h + s1l) * inv_n;
+/// T is double, or (batch form) an 8-lane vector running the same operations per lane.
+template <class T>
+inline void bollinger_from(T n, T inv_n, T k, T s1h, T s1l, T s2h, T s2l, T& upper,
+                           T& middle, T& lower) {
+  const T mean = (s1h + s1l) * inv_n;
   // n (s2h + s2l) - (s1h + s1l)^2 with n s2h and s1h^2 split exactly and the low parts'
   // products added (no renormalisation of the pairs: their low parts are at most the
   // rounding drift of the chain, far below the high parts).
-  double ah, ae, bh, be;
+  T ah, ae, bh, be;
   two_prod(n, s2h, ah, ae);
   two_prod(s1h, s1h, bh, be);
-  const double alo = ae + n * s2l;
-  const double blo = be + (2 * s1h * s1l + s1l * s1l);
-  const double d = (ah - bh) + (alo - blo);
-  const double ksd = k * (std::sqrt((d > 0.0 ? d : 0.0)) * inv_n);
+  const T alo = ae + n * s2l;
+  const T blo = be + (2 * s1h * s1l + s1l * s1l);
+  const T d = (ah - bh) + (alo - blo);
+  const T ksd = k * (sqrt_of(pos_part(d)) * inv_n);
   middle = mean;
   upper = mean + ksd;
   lower = mean - ksd;

@@ -629,6 +629,59 @@ TEST_CASE("incremental states reproduce the batch form bit for bit", "[indicator
   }
 }
 
+TEST_CASE("bollinger batch equals incremental on jumps, zeros, signs and non-finite values",
+          "[indicators]") {
+  // The batch form takes a shortcut where both window differences are exact; these
+  // series also exercise the general path (and its edges) on every lane position.
+  std::mt19937_64 rng(99);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const double inf = std::numeric_limits<double>::infinity();
+  for (int kind = 0; kind < 6; ++kind) {
+    bars b = random_walk(300 + kind, 3001);
+    series& x = b.close;
+    for (std::size_t t = 0; t < x.size(); ++t) {
+      const double r = u(rng);
+      if (kind == 0 && t >= 1500) x[t] *= 1e5; // a level jump
+      if (kind == 1 && r < 0.05) x[t] = 0.0;
+      if (kind == 2 && r < 0.3) x[t] = -x[t];
+      if (kind == 3 && r < 0.01) x[t] = r < 0.003 ? dnan : (r < 0.006 ? inf : -inf);
+      if (kind == 4) x[t] *= r < 0.5 ? 1e-160 : 1e150; // squares underflow or overflow
+      if (kind == 5) x[t] *= std::exp(10.0 * (r - 0.5)); // ratios far beyond 2
+    }
+    for (int p : {1, 2, 7, 8, 9, 20, 64}) {
+      INFO("kind " << kind << " period " << p);
+      const auto bb = sc::ind::bollinger(x, p, 2.0);
+      sc::ind::bollinger_state st(p, 2.0);
+      series up(x.size()), mid(x.size()), lo(x.size());
+      for (std::size_t t = 0; t < x.size(); ++t) {
+        const auto v = st.update(x[t]);
+        up[t] = v.upper;
+        mid[t] = v.middle;
+        lo[t] = v.lower;
+      }
+      // Bit for bit, except that a NaN may come out with another sign or payload (the
+      // forms add the same operands in either order, which only NaNs can tell apart).
+      auto same = [](const series& a, const series& c) {
+        for (std::size_t t = 0; t < a.size(); ++t)
+          if (std::memcmp(&a[t], &c[t], sizeof(double)) != 0 &&
+              !(std::isnan(a[t]) && std::isnan(c[t])))
+            return false;
+        return a.size() == c.size();
+      };
+      CHECK(same(bb.upper, up));
+      CHECK(same(bb.middle, mid));
+      CHECK(same(bb.lower, lo));
+      CHECK(same(bb.middle, sc::ind::sma(x, p)));
+      if (kind != 3) {
+        CHECK(bit_identical(bb.upper, up));
+        CHECK(bit_identical(bb.middle, mid));
+        CHECK(bit_identical(bb.lower, lo));
+        CHECK(bit_identical(bb.middle, sc::ind::sma(x, p)));
+      }
+    }
+  }
+}
+
 TEST_CASE("universe functions reproduce the per-series batch bit for bit",
           "[indicators]") {
   // 300 symbols crosses a chunk boundary (256) and leaves a ragged SIMD tail.
