@@ -264,7 +264,8 @@ inline void store8(double* p, v8d v) {
 /// (and as bollinger_state), scheduled for an out-of-order core. Bars are taken in groups
 /// of 8; one loop iteration does three independent pieces of work for three different
 /// groups, so the vector work overlaps the latency of the serial chain:
-///   - the exact splits of x - x_old and x^2 - x_old^2 of group g + lead, 8 lanes at once;
+///   - the exact splits of x - x_old and x^2 - x_old^2 of group g + lead, 8 lanes at
+///   once;
 ///   - the two compensated window sums (two lanes of one register) over group g, serial;
 ///   - the bands of group g - lag, 8 lanes at once (bollinger_from on vectors).
 /// Small rings of group buffers carry the values between the three. Bars before the
@@ -353,9 +354,9 @@ void bollinger_avx512(const double* x, std::size_t size, std::size_t n, double k
     const double* lp = ll + 16 * (g % ring);
     const v8d h0 = load8(hp), h1 = load8(hp + 8), l0 = load8(lp), l1 = load8(lp + 8);
     v8d u, m, w;
-    detail::bollinger_from(vn, vinv, vk, __builtin_shuffle(h0, h1, even),
-                           __builtin_shuffle(l0, l1, even), __builtin_shuffle(h0, h1, odd),
-                           __builtin_shuffle(l0, l1, odd), u, m, w);
+    detail::bollinger_from(
+        vn, vinv, vk, __builtin_shuffle(h0, h1, even), __builtin_shuffle(l0, l1, even),
+        __builtin_shuffle(h0, h1, odd), __builtin_shuffle(l0, l1, odd), u, m, w);
     store8(ou + t, u);
     store8(om + t, m);
     store8(ol + t, w);

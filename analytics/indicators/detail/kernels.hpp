@@ -59,7 +59,8 @@ inline v8d_t fma_of(v8d_t a, v8d_t b, v8d_t c) {
                                                  reinterpret_cast<__m512d>(c)));
 }
 inline v8d_t sqrt_of(v8d_t a) { // (the maskz form: GCC 12 warns on _mm512_sqrt_pd)
-  return reinterpret_cast<v8d_t>(_mm512_maskz_sqrt_pd(0xff, reinterpret_cast<__m512d>(a)));
+  return reinterpret_cast<v8d_t>(
+      _mm512_maskz_sqrt_pd(0xff, reinterpret_cast<__m512d>(a)));
 }
 inline v8d_t pos_part(v8d_t a) {
   const v8d_t z = {};

@@ -629,8 +629,9 @@ TEST_CASE("incremental states reproduce the batch form bit for bit", "[indicator
   }
 }
 
-TEST_CASE("bollinger batch equals incremental on jumps, zeros, signs and non-finite values",
-          "[indicators]") {
+TEST_CASE(
+    "bollinger batch equals incremental on jumps, zeros, signs and non-finite values",
+    "[indicators]") {
   // The batch form takes a shortcut where both window differences are exact; these
   // series also exercise the general path (and its edges) on every lane position.
   std::mt19937_64 rng(99);
@@ -645,7 +646,7 @@ TEST_CASE("bollinger batch equals incremental on jumps, zeros, signs and non-fin
       if (kind == 1 && r < 0.05) x[t] = 0.0;
       if (kind == 2 && r < 0.3) x[t] = -x[t];
       if (kind == 3 && r < 0.01) x[t] = r < 0.003 ? dnan : (r < 0.006 ? inf : -inf);
-      if (kind == 4) x[t] *= r < 0.5 ? 1e-160 : 1e150; // squares underflow or overflow
+      if (kind == 4) x[t] *= r < 0.5 ? 1e-160 : 1e150;   // squares underflow or overflow
       if (kind == 5) x[t] *= std::exp(10.0 * (r - 0.5)); // ratios far beyond 2
     }
     for (int p : {1, 2, 7, 8, 9, 20, 64}) {
