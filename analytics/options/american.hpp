@@ -82,8 +82,6 @@ struct put_boundary {
   double r = 0, q = 0, sigma = 0, years = 0, ln_x = 0;
   american_boundary_scheme scheme;
   std::array<double, american_boundary_scheme::max_nodes + 1> h{}, ln_b{};
-  int iterations_done = 0;
-  double last_change = 0; ///< max |change of ln B| in the last iteration
 };
 put_boundary solve_put_boundary(double r, double q, double sigma, double years,
                                 const american_boundary_scheme& scheme);

@@ -281,11 +281,8 @@ put_boundary solve_put_boundary(double r, double q, double sigma, double years,
 
   alignas(64) double e_m[max_points], e_p[max_points], c_p[max_points];
   alignas(64) double a_m[max_points], a_p[max_points], a_c[max_points];
-  b.iterations_done = 0;
-  b.last_change = 0;
   std::array<double, max_nodes + 1> next{};
   for (int it = 0; it < scheme.iterations; ++it) {
-    double change = 0;
     for (int j = 0; j < n; ++j) {
       const double tau = tb.tau[j] * years, s0 = sigma * std::sqrt(tau);
       const double lb = b.ln_b[j];
@@ -325,15 +322,12 @@ put_boundary solve_put_boundary(double r, double q, double sigma, double years,
       const double den = 0.5 * std::erfc(-dp0 * inv_sqrt2) +
                          inv_sqrt_2pi * std::exp(-0.5 * dp0 * dp0) / s0 + q * sd;
       const double nb = std::min(std::log(num / den) - drift * tau, b.ln_x);
-      change = std::max(change, std::fabs(nb - lb));
       next[j] = nb;
     }
     for (int j = 0; j < n; ++j) {
       b.ln_b[j] = next[j];
       b.h[j] = (next[j] - b.ln_x) * (next[j] - b.ln_x);
     }
-    ++b.iterations_done;
-    b.last_change = change;
   }
   return b;
 }
