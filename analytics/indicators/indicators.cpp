@@ -237,13 +237,24 @@ namespace {
 /// Exact splits of x - x_old (into d[0], e[0]) and of x^2 - x_old^2 (into d[1], e[1]) for
 /// one bar: the per-bar half of the two window sums, as in bollinger_state::update.
 inline void bollinger_diffs(double x, double old, v2d& d, v2d& e) {
-  double d1, e1, d2, e2, p, q, po, qo;
-  detail::two_sum(x, -old, d1, e1);
-  detail::two_prod(x, x, p, q);
-  detail::two_prod(old, old, po, qo);
-  detail::two_sum(p, -po, d2, e2);
+  double d1, e1, d2, e2;
+  detail::square_window_splits(x, old, d1, e1, d2, e2);
   d = v2d{d1, d2};
-  e = v2d{e1, e2 + (q - qo)};
+  e = v2d{e1, e2};
+}
+
+/// The serial half: both compensated window sums advance together in the two lanes of
+/// one register over `count` bars of (x, x^2) pairs, keeping every bar's sums.
+inline void pair_sums(v2d& hi, v2d& lo, const double* dd, const double* ee, double* hh,
+                      double* ll, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    v2d d, e;
+    std::memcpy(&d, dd + 2 * i, sizeof d);
+    std::memcpy(&e, ee + 2 * i, sizeof e);
+    detail::window_step_pos(hi, lo, d, e);
+    std::memcpy(hh + 2 * i, &hi, sizeof hi);
+    std::memcpy(ll + 2 * i, &lo, sizeof lo);
+  }
 }
 
 #if defined(__AVX512F__)
@@ -334,18 +345,8 @@ void bollinger_avx512(const double* x, std::size_t size, std::size_t n, double k
     store8(ep + 8, __builtin_shuffle(e1, e2, hi_half));
   };
   auto sums = [&](std::size_t g) {
-    const double* dp = dd + 16 * (g % ring);
-    const double* ep = ee + 16 * (g % ring);
-    double* hp = hh + 16 * (g % ring);
-    double* lp = ll + 16 * (g % ring);
-    for (std::size_t i = 0; i < 8; ++i) {
-      v2d d, e;
-      std::memcpy(&d, dp + 2 * i, sizeof d);
-      std::memcpy(&e, ep + 2 * i, sizeof e);
-      detail::window_step_pos(hi, lo, d, e);
-      std::memcpy(hp + 2 * i, &hi, sizeof hi);
-      std::memcpy(lp + 2 * i, &lo, sizeof lo);
-    }
+    const std::size_t at = 16 * (g % ring);
+    pair_sums(hi, lo, dd + at, ee + at, hh + at, ll + at, 8);
   };
   const v8d vn = nd - zero, vinv = inv_n - zero, vk = k - zero;
   auto bands = [&](std::size_t g) {
@@ -405,41 +406,21 @@ void bollinger_into(const series& close, int period, double k, bollinger_result&
   double* __restrict ol = r.lower.data();
   for (std::size_t t0 = 0; t0 < size; t0 += block) {
     const std::size_t m = std::min(block, size - t0);
-    // Per-bar, vectorisable: exact splits of x - x_old and of x^2 - x_old^2.
-    std::size_t j = 0;
-    for (; j < m; ++j) {
+    // Per-bar, vectorisable: exact splits of x - x_old and of x^2 - x_old^2 (x_old = 0
+    // before the first full window).
+    for (std::size_t j = 0; j < m; ++j) {
       const std::size_t t = t0 + j;
-      if (t >= n) break;
-      double p, q, e;
-      detail::two_sum(x[t], -0.0, dd[2 * j], ee[2 * j]);
-      detail::two_prod(x[t], x[t], p, q);
-      detail::two_sum(p, -0.0, dd[2 * j + 1], e);
-      ee[2 * j + 1] = e + (q - 0.0);
-    }
-    for (; j < m; ++j) {
-      const std::size_t t = t0 + j;
-      const double old = x[t - n];
-      double p, q, po, qo, e;
-      detail::two_sum(x[t], -old, dd[2 * j], ee[2 * j]);
-      detail::two_prod(x[t], x[t], p, q);
-      detail::two_prod(old, old, po, qo);
-      detail::two_sum(p, -po, dd[2 * j + 1], e);
-      ee[2 * j + 1] = e + (q - qo);
-    }
-    // Serial: both compensated sums advance together in the two lanes of one register.
-    for (j = 0; j < m; ++j) {
       v2d d, e;
-      std::memcpy(&d, dd + 2 * j, sizeof d);
-      std::memcpy(&e, ee + 2 * j, sizeof e);
-      detail::window_step_pos(hi, lo, d, e);
-      std::memcpy(hh + 2 * j, &hi, sizeof hi);
-      std::memcpy(ll + 2 * j, &lo, sizeof lo);
+      bollinger_diffs(x[t], t >= n ? x[t - n] : 0.0, d, e);
+      std::memcpy(dd + 2 * j, &d, sizeof d);
+      std::memcpy(ee + 2 * j, &e, sizeof e);
     }
+    pair_sums(hi, lo, dd, ee, hh, ll, m);
     // Per-bar, vectorisable: the bands.
     const std::size_t first = t0 + 1 >= n ? 0 : std::min(m, n - 1 - t0);
-    for (j = 0; j < first; ++j)
+    for (std::size_t j = 0; j < first; ++j)
       ou[t0 + j] = om[t0 + j] = ol[t0 + j] = nan;
-    for (j = first; j < m; ++j)
+    for (std::size_t j = first; j < m; ++j)
       detail::bollinger_from(nd, inv_n, k, hh[2 * j], ll[2 * j], hh[2 * j + 1],
                              ll[2 * j + 1], ou[t0 + j], om[t0 + j], ol[t0 + j]);
   }

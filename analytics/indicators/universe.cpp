@@ -453,12 +453,8 @@ void universe_bollinger(const universe_panel& close, int period, double k,
                               t >= n ? close.row(t - n) + s0 : zeros;
                           for (std::size_t s = 0; s < m; ++s) {
                             const double x = xr[s], old = xo[s];
-                            double d1, e1, d2, e2, p, q, po, qo;
-                            detail::two_sum(x, -old, d1, e1);
-                            detail::two_prod(x, x, p, q);
-                            detail::two_prod(old, old, po, qo);
-                            detail::two_sum(p, -po, d2, e2);
-                            e2 = e2 + (q - qo);
+                            double d1, e1, d2, e2;
+                            detail::square_window_splits(x, old, d1, e1, d2, e2);
                             detail::window_step_pos(h1[s], l1[s], d1, e1);
                             detail::window_step_pos(h2[s], l2[s], d2, e2);
                           }
@@ -684,12 +680,8 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
                 }
               }
               const double old = t >= n_bb ? close.row(t - n_bb)[s0 + s] : 0.0;
-              double d1, e1, d2, e2, pp, q, po, qo;
-              detail::two_sum(x[s], -old, d1, e1);
-              detail::two_prod(x[s], x[s], pp, q);
-              detail::two_prod(old, old, po, qo);
-              detail::two_sum(pp, -po, d2, e2);
-              e2 = e2 + (q - qo);
+              double d1, e1, d2, e2;
+              detail::square_window_splits(x[s], old, d1, e1, d2, e2);
               detail::window_step_pos(b1h[s], b1l[s], d1, e1);
               detail::window_step_pos(b2h[s], b2l[s], d2, e2);
             }
@@ -716,12 +708,8 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
               sv[s] = detail::smooth(sv[s], as, ks, x[s]);
               gv[s] = detail::smooth(gv[s], ag, kg, fv[s] - sv[s]);
               const double old = xb[s];
-              double d1, e1, d2, e2, pp, q, po, qo;
-              detail::two_sum(x[s], -old, d1, e1);
-              detail::two_prod(x[s], x[s], pp, q);
-              detail::two_prod(old, old, po, qo);
-              detail::two_sum(pp, -po, d2, e2);
-              e2 = e2 + (q - qo);
+              double d1, e1, d2, e2;
+              detail::square_window_splits(x[s], old, d1, e1, d2, e2);
               detail::window_step_pos(b1h[s], b1l[s], d1, e1);
               detail::window_step_pos(b2h[s], b2l[s], d2, e2);
             }

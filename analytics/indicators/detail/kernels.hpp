@@ -134,6 +134,20 @@ template <class T> inline void window_step_any(T& hi, T& lo, T d, T e) {
   lo = lo + (err + e);
 }
 
+/// The per-bar input of the compensated window sums of x and x^2 (Bollinger bands,
+/// historical volatility): x - old = d1 + e1 exactly, and x^2 - old^2 = d2 + e2 with the
+/// exact parts of both squares (e2 adds the squares' rounding errors in one rounding).
+/// T is double or a vector of doubles.
+template <class T>
+inline void square_window_splits(T x, T old, T& d1, T& e1, T& d2, T& e2) {
+  T p, q, po, qo;
+  two_sum(x, -old, d1, e1);
+  two_prod(x, x, p, q);
+  two_prod(old, old, po, qo);
+  two_sum(p, -po, d2, e2);
+  e2 = e2 + (q - qo);
+}
+
 /// n * (a-sum of products) - (b-sum) * (c-sum), evaluated in double-double so that the
 /// cancellation in "n Sxy - Sx Sy" (variance / covariance numerators) costs no accuracy.
 /// @param n       window length
