@@ -172,8 +172,8 @@ bollinger_value bollinger_state::update(double x) {
   detail::window_step_pos(h1_, l1_, d1, e1);
   detail::window_step_pos(h2_, l2_, d2, e2);
   if (++count_ < period_) return out;
-  detail::bollinger_from(n_, 1.0 / n_, k_, h1_, l1_, h2_, l2_, out.upper, out.middle,
-                         out.lower);
+  detail::bollinger_from(n_, 1.0 / n_, k_ * (1.0 / n_), h1_, l1_, h2_, l2_, out.upper,
+                         out.middle, out.lower);
   return out;
 }
 

@@ -468,8 +468,8 @@ void universe_bollinger(const universe_panel& close, int period, double k,
                           double* __restrict om = wm.at(t, s0);
                           double* __restrict ol = wl.at(t, s0);
                           for (std::size_t s = 0; s < m; ++s)
-                            detail::bollinger_from(nd, inv_n, k, h1[s], l1[s], h2[s],
-                                                   l2[s], ou[s], om[s], ol[s]);
+                            detail::bollinger_from(nd, inv_n, k * inv_n, h1[s], l1[s],
+                                                   h2[s], l2[s], ou[s], om[s], ol[s]);
                           wu.flush(m);
                           wm.flush(m);
                           wl.flush(m);
@@ -726,8 +726,9 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
               out.macd_hist[i] = (fv[s] - sv[s]) - gv[s];
             }
             if (nb >= n_bb)
-              detail::bollinger_from(nd_bb, inv_bb, k_bb, b1h[s], b1l[s], b2h[s], b2l[s],
-                                     out.bb_upper[i], out.bb_middle[i], out.bb_lower[i]);
+              detail::bollinger_from(nd_bb, inv_bb, k_bb * inv_bb, b1h[s], b1l[s], b2h[s],
+                                     b2l[s], out.bb_upper[i], out.bb_middle[i],
+                                     out.bb_lower[i]);
             if (nb > n_atr) out.atr[i] = at_v[s];
           }
         }

@@ -210,21 +210,23 @@ inline double rsi_from(double g, double l) {
 /// mean = S1/n, population variance = (n S2 - S1^2) / n^2 in double-double. Multiplying
 /// by the rounded 1/n instead of dividing costs at most an ulp and keeps the per-bar pass
 /// free of divisions; sma() uses the same expression, so the middle band equals the SMA.
+/// k_inv_n = k * (1/n), rounded once (exact for the usual k = 2).
 /// T is double, or (batch form) an 8-lane vector running the same operations per lane.
 template <class T>
-inline void bollinger_from(T n, T inv_n, T k, T s1h, T s1l, T s2h, T s2l, T& upper,
+inline void bollinger_from(T n, T inv_n, T k_inv_n, T s1h, T s1l, T s2h, T s2l, T& upper,
                            T& middle, T& lower) {
   const T mean = (s1h + s1l) * inv_n;
   // n (s2h + s2l) - (s1h + s1l)^2 with n s2h and s1h^2 split exactly and the low parts'
-  // products added (no renormalisation of the pairs: their low parts are at most the
-  // rounding drift of the chain, far below the high parts).
+  // products added by fused multiply-adds (no renormalisation of the pairs: their low
+  // parts are at most the rounding drift of the chain, far below the high parts, so the
+  // dropped s1l^2 is far below the rounding of the double-double sums).
   T ah, ae, bh, be;
   two_prod(n, s2h, ah, ae);
   two_prod(s1h, s1h, bh, be);
-  const T alo = ae + n * s2l;
-  const T blo = be + (2 * s1h * s1l + s1l * s1l);
+  const T alo = fma_of(n, s2l, ae);
+  const T blo = fma_of(s1h + s1h, s1l, be);
   const T d = (ah - bh) + (alo - blo);
-  const T ksd = k * (sqrt_of(pos_part(d)) * inv_n);
+  const T ksd = sqrt_of(pos_part(d)) * k_inv_n;
   middle = mean;
   upper = mean + ksd;
   lower = mean - ksd;
