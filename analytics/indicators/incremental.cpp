@@ -49,7 +49,10 @@ double sma_state::update(double x) {
   const double old = ring_.push(x);
   double d, e;
   detail::two_sum(x, -old, d, e);
-  detail::window_step_pos(hi_, lo_, d, e);
+  if (count_ < period_)
+    detail::window_step_any(hi_, lo_, d, e); // the window is filling
+  else
+    detail::window_step_pos(hi_, lo_, d, e);
   ++count_;
   return count_ >= period_ ? (hi_ + lo_) * (1.0 / n_) : nan;
 }
@@ -169,8 +172,13 @@ bollinger_value bollinger_state::update(double x) {
   const double old = ring_.push(x);
   double d1, e1, d2, e2;
   detail::square_window_splits(x, old, d1, e1, d2, e2);
-  detail::window_step_pos(h1_, l1_, d1, e1);
-  detail::window_step_pos(h2_, l2_, d2, e2);
+  if (count_ < period_) { // the window is filling
+    detail::window_step_any(h1_, l1_, d1, e1);
+    detail::window_step_any(h2_, l2_, d2, e2);
+  } else {
+    detail::window_step_pos(h1_, l1_, d1, e1);
+    detail::window_step_pos(h2_, l2_, d2, e2);
+  }
   if (++count_ < period_) return out;
   detail::bollinger_from(n_, 1.0 / n_, k_ * (1.0 / n_), h1_, l1_, h2_, l2_, out.upper,
                          out.middle, out.lower);
@@ -306,7 +314,10 @@ double relative_volume_state::update(double volume) {
   const double old = ring_.push(volume);
   double d, e;
   detail::two_sum(volume, -old, d, e);
-  detail::window_step_pos(hi_, lo_, d, e);
+  if (count_ < period_)
+    detail::window_step_any(hi_, lo_, d, e); // the window is filling
+  else
+    detail::window_step_pos(hi_, lo_, d, e);
   ++count_;
   return out;
 }

@@ -56,8 +56,16 @@ void sma_into(const series& x, int period, series& out) {
   const std::size_t n = static_cast<std::size_t>(period);
   const double inv_n = 1.0 / period;
   double hi = 0.0, lo = 0.0;
+  // While the first window fills: full TwoSum steps (window_step_any), as in every form.
+  const std::size_t filling = std::min(n, size);
+  for (std::size_t t = 0; t < filling; ++t) {
+    double d, e;
+    detail::two_sum(x[t], -0.0, d, e);
+    detail::window_step_any(hi, lo, d, e);
+    out[t] = t + 1 == n ? (hi + lo) * inv_n : nan;
+  }
   double d[block], e[block];
-  for (std::size_t t0 = 0; t0 < size; t0 += block) {
+  for (std::size_t t0 = filling; t0 < size; t0 += block) {
     const std::size_t m = std::min(block, size - t0);
     window_diffs(x.data(), t0, m, n, d, e);
     double* o = out.data() + t0;
@@ -66,7 +74,7 @@ void sma_into(const series& x, int period, series& out) {
       o[j] = hi + lo;
     }
     for (std::size_t j = 0; j < m; ++j)
-      o[j] = t0 + j + 1 >= n ? o[j] * inv_n : nan;
+      o[j] *= inv_n;
   }
 }
 
@@ -318,7 +326,10 @@ void bollinger_avx512(const double* x, std::size_t size, std::size_t n, double k
   auto one_bar = [&](std::size_t t) {
     v2d d, e;
     bollinger_diffs(x[t], t >= n ? x[t - n] : 0.0, d, e);
-    detail::window_step_pos(hi, lo, d, e);
+    if (t < n)
+      detail::window_step_any(hi, lo, d, e); // the window is filling
+    else
+      detail::window_step_pos(hi, lo, d, e);
     if (t + 1 < n) {
       ou[t] = om[t] = ol[t] = nan;
       return;
@@ -455,7 +466,18 @@ void bollinger_into(const series& close, int period, double k, bollinger_result&
       std::memcpy(dd + 2 * j, &d, sizeof d);
       std::memcpy(ee + 2 * j, &e, sizeof e);
     }
-    pair_sums(hi, lo, dd, ee, hh, ll, m);
+    // While the window fills: full TwoSum steps (window_step_any), as in every form.
+    const std::size_t filling = t0 < n ? std::min(m, n - t0) : 0;
+    for (std::size_t j = 0; j < filling; ++j) {
+      v2d d, e;
+      std::memcpy(&d, dd + 2 * j, sizeof d);
+      std::memcpy(&e, ee + 2 * j, sizeof e);
+      detail::window_step_any(hi, lo, d, e);
+      std::memcpy(hh + 2 * j, &hi, sizeof hi);
+      std::memcpy(ll + 2 * j, &lo, sizeof lo);
+    }
+    pair_sums(hi, lo, dd + 2 * filling, ee + 2 * filling, hh + 2 * filling,
+              ll + 2 * filling, m - filling);
     // Per-bar, vectorisable: the bands.
     const std::size_t first = t0 + 1 >= n ? 0 : std::min(m, n - 1 - t0);
     for (std::size_t j = 0; j < first; ++j)

@@ -186,7 +186,7 @@ void universe_sma(const universe_panel& x, int period, universe_panel& out, int 
           for (std::size_t s = 0; s < m; ++s) {
             double d, e;
             detail::two_sum(xr[s], -0.0, d, e);
-            detail::window_step_pos(hi[s], lo[s], d, e);
+            detail::window_step_any(hi[s], lo[s], d, e); // the window is filling
             o[s] = defined ? (hi[s] + lo[s]) * inv_n : nan;
           }
         } else {
@@ -451,12 +451,20 @@ void universe_bollinger(const universe_panel& close, int period, double k,
                           const double* __restrict xr = close.row(t) + s0;
                           const double* __restrict xo =
                               t >= n ? close.row(t - n) + s0 : zeros;
-                          for (std::size_t s = 0; s < m; ++s) {
-                            const double x = xr[s], old = xo[s];
-                            double d1, e1, d2, e2;
-                            detail::square_window_splits(x, old, d1, e1, d2, e2);
-                            detail::window_step_pos(h1[s], l1[s], d1, e1);
-                            detail::window_step_pos(h2[s], l2[s], d2, e2);
+                          if (t < n) { // the window is filling
+                            for (std::size_t s = 0; s < m; ++s) {
+                              double d1, e1, d2, e2;
+                              detail::square_window_splits(xr[s], xo[s], d1, e1, d2, e2);
+                              detail::window_step_any(h1[s], l1[s], d1, e1);
+                              detail::window_step_any(h2[s], l2[s], d2, e2);
+                            }
+                          } else {
+                            for (std::size_t s = 0; s < m; ++s) {
+                              double d1, e1, d2, e2;
+                              detail::square_window_splits(xr[s], xo[s], d1, e1, d2, e2);
+                              detail::window_step_pos(h1[s], l1[s], d1, e1);
+                              detail::window_step_pos(h2[s], l2[s], d2, e2);
+                            }
                           }
                           if (t + 1 < n) {
                             std::fill_n(upper.row(t) + s0, m, nan);
@@ -618,7 +626,10 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
               double d, e;
               detail::two_sum(x[s], t >= n_sma ? -close.row(t - n_sma)[s0 + s] : -0.0, d,
                               e);
-              detail::window_step_pos(sm_h[s], sm_l[s], d, e);
+              if (t < n_sma) // the window is filling
+                detail::window_step_any(sm_h[s], sm_l[s], d, e);
+              else
+                detail::window_step_pos(sm_h[s], sm_l[s], d, e);
               if (t < n_ema) {
                 double sum;
                 detail::two_sum(em_h[s], x[s], sum, e);
@@ -682,8 +693,13 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
               const double old = t >= n_bb ? close.row(t - n_bb)[s0 + s] : 0.0;
               double d1, e1, d2, e2;
               detail::square_window_splits(x[s], old, d1, e1, d2, e2);
-              detail::window_step_pos(b1h[s], b1l[s], d1, e1);
-              detail::window_step_pos(b2h[s], b2l[s], d2, e2);
+              if (t < n_bb) { // the window is filling
+                detail::window_step_any(b1h[s], b1l[s], d1, e1);
+                detail::window_step_any(b2h[s], b2l[s], d2, e2);
+              } else {
+                detail::window_step_pos(b1h[s], b1l[s], d1, e1);
+                detail::window_step_pos(b2h[s], b2l[s], d2, e2);
+              }
             }
           }
           // Steady rows: one branch-free, vectorised pass over the chunk per bar.

@@ -136,7 +136,12 @@ template <class T> inline void window_step_pos(T& hi, T& lo, T d, T e) {
   lo = lo + add_fma_unit(err, e);
 }
 
-/// One step for data of either sign (log returns): full TwoSum on the chain.
+/// One step for data of either sign (log returns), and for every step of a window that
+/// is still filling: full TwoSum on the chain. While no value leaves the window the sum
+/// is built up from zero, and a new value can lie in a higher binade than the partial sum
+/// (32 - a hair after 32 + a hair), where Fast2Sum's error term is not exact; that error
+/// would stay in the window sum for good. All forms switch to window_step_pos at the same
+/// bar, the first with a value leaving the window.
 template <class T> inline void window_step_any(T& hi, T& lo, T d, T e) {
   T s, err;
   two_sum(hi, d, s, err);

@@ -440,6 +440,56 @@ TEST_CASE("bollinger matches mean +- k population sd and its middle equals sma",
   }
 }
 
+TEST_CASE("bollinger width stays exact when the first window fills across a power of two",
+          "[indicators]") {
+  // While a window fills, a new value can lie in a higher binade than the partial sum
+  // (32 - a hair, then 32 + a hair), where a fast error-free sum is no longer exact; its
+  // error (~1e-14) would stay in the window sums for good and, in a nearly flat series
+  // whose variance is ~1e-13, swamp the band width. Each form must build the first
+  // window with the full error-free sum.
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  const std::size_t nb = 400;
+  for (double level : {32.0, 1024.0, 0.5}) {
+    for (double hair : {3e-7, 1.1e-7, 7.3e-8}) {
+      series x(nb);
+      x[0] = level * (1 - hair);
+      x[1] = level * (1 + hair);
+      for (std::size_t t = 2; t < nb; ++t)
+        x[t] = level * (1 + hair * u(rng));
+      for (int n : {2, 3, 20}) {
+        INFO("level " << level << " hair " << hair << " period " << n);
+        const auto bb = sc::ind::bollinger(x, n, 2.0);
+        const auto r = ref_bollinger(x, n, 2.0L);
+        // Within 1e-9 of the reference width, plus the rounding of the two outputs it is
+        // read from (an ulp of the level: 7e-15 at 32, against widths down to ~1e-8).
+        ld worst = 0;
+        for (std::size_t t = n - 1; t < nb; ++t) {
+          const ld width = ld(bb.upper[t]) - ld(bb.middle[t]);
+          const ld rwidth = r.upper[t] - r.middle[t];
+          const ld ulp = std::nextafter(bb.upper[t], HUGE_VAL) - bb.upper[t];
+          worst = std::max(worst, std::fabs(width - rwidth) / (1e-9L * rwidth + ulp));
+        }
+        CHECK(worst <= 1.0L);
+        // The incremental and universe forms take the same path.
+        sc::ind::bollinger_state st(n, 2.0);
+        sc::ind::universe_panel c(1, nb), o1, o2, o3;
+        c.set_series(0, x);
+        sc::ind::universe_bollinger(c, n, 2.0, o1, o2, o3);
+        for (std::size_t t = 0; t < nb; ++t) {
+          const auto v = st.update(x[t]);
+          REQUIRE(
+              bit_identical(series{v.upper, v.lower}, series{bb.upper[t], bb.lower[t]}));
+        }
+        REQUIRE(bit_identical(o1.series_of(0), bb.upper));
+        REQUIRE(bit_identical(o3.series_of(0), bb.lower));
+        // The SMA's window sum is the Bollinger middle band's.
+        REQUIRE(bit_identical(sc::ind::sma(x, n), bb.middle));
+      }
+    }
+  }
+}
+
 TEST_CASE("atr and adx match Wilder's definitions with the standard seeding",
           "[indicators]") {
   for (unsigned seed : seeds) {
