@@ -41,6 +41,13 @@ template <class T> inline void fast_two_sum(T a, T b, T& s, T& e) {
 inline double fma_of(double a, double b, double c) {
   return std::fma(a, b, c);
 }
+/// a * b - c and c - a * b, each rounded once.
+inline double fms_of(double a, double b, double c) {
+  return std::fma(a, b, -c);
+}
+inline double fnma_of(double a, double b, double c) {
+  return std::fma(-a, b, c);
+}
 /// Square root (correctly rounded, as std::sqrt).
 inline double sqrt_of(double a) {
   return std::sqrt(a);
@@ -57,6 +64,16 @@ inline v8d_t fma_of(v8d_t a, v8d_t b, v8d_t c) {
   return reinterpret_cast<v8d_t>(_mm512_fmadd_pd(reinterpret_cast<__m512d>(a),
                                                  reinterpret_cast<__m512d>(b),
                                                  reinterpret_cast<__m512d>(c)));
+}
+inline v8d_t fms_of(v8d_t a, v8d_t b, v8d_t c) {
+  return reinterpret_cast<v8d_t>(_mm512_fmsub_pd(reinterpret_cast<__m512d>(a),
+                                                 reinterpret_cast<__m512d>(b),
+                                                 reinterpret_cast<__m512d>(c)));
+}
+inline v8d_t fnma_of(v8d_t a, v8d_t b, v8d_t c) {
+  return reinterpret_cast<v8d_t>(_mm512_fnmadd_pd(reinterpret_cast<__m512d>(a),
+                                                  reinterpret_cast<__m512d>(b),
+                                                  reinterpret_cast<__m512d>(c)));
 }
 inline v8d_t sqrt_of(v8d_t a) { // (the maskz form: GCC 12 warns on _mm512_sqrt_pd)
   return reinterpret_cast<v8d_t>(
@@ -231,16 +248,17 @@ template <class T>
 inline void bollinger_from(T n, T inv_n, T k_inv_n, T s1h, T s1l, T s2h, T s2l, T& upper,
                            T& middle, T& lower) {
   const T mean = (s1h + s1l) * inv_n;
-  // n (s2h + s2l) - (s1h + s1l)^2 with n s2h and s1h^2 split exactly and the low parts'
-  // products added by fused multiply-adds (no renormalisation of the pairs: their low
-  // parts are at most the rounding drift of the chain, far below the high parts, so the
-  // dropped s1l^2 is far below the rounding of the double-double sums).
-  T ah, ae, bh, be;
-  two_prod(n, s2h, ah, ae);
+  // n (s2h + s2l) - (s1h + s1l)^2 = [n s2h - bh] + [n s2l - be - 2 s1h s1l - s1l^2] with
+  // bh + be = s1h^2 exactly. The first bracket is one fused multiply-subtract: the exact
+  // n s2h - bh rounded once, so the cancellation between the two large terms costs
+  // nothing. The second bracket is the small correction from the low parts (the chain's
+  // rounding drift and the square's rounding error) in two more fused operations; s1l^2
+  // (~eps^2 of s1h^2) is far below the rounding of the first bracket and is dropped.
+  T bh, be;
   two_prod(s1h, s1h, bh, be);
-  const T alo = fma_of(n, s2l, ae);
-  const T blo = fma_of(s1h + s1h, s1l, be);
-  const T d = (ah - bh) + (alo - blo);
+  const T r = fms_of(n, s2h, bh);
+  const T c = fnma_of(s1h + s1h, s1l, fms_of(n, s2l, be));
+  const T d = r + c;
   const T ksd = sqrt_of(pos_part(d)) * k_inv_n;
   middle = mean;
   upper = mean + ksd;
