@@ -47,12 +47,19 @@ sma_state::sma_state(int period) : ring_(period), n_(period), period_(period) {}
 double sma_state::update(double x) {
   if (period_ < 1) return nan;
   const double old = ring_.push(x);
-  double d, e;
-  detail::two_sum(x, -old, d, e);
-  if (count_ < period_)
-    detail::window_step_any(hi_, lo_, d, e); // the window is filling
-  else
-    detail::window_step_pos(hi_, lo_, d, e);
+  const std::size_t t = static_cast<std::size_t>(count_);
+  if (detail::restarts_at(t, detail::restart_period(period_))) {
+    detail::rebuild_sum(
+        period_, [this](std::size_t i) { return ring_.at(static_cast<int>(i)); }, hi_,
+        lo_);
+  } else {
+    double d, e;
+    detail::two_sum(x, -old, d, e);
+    if (count_ < period_)
+      detail::window_step_any(hi_, lo_, d, e); // the window is filling
+    else
+      detail::window_step_pos(hi_, lo_, d, e);
+  }
   ++count_;
   return count_ >= period_ ? (hi_ + lo_) * (1.0 / n_) : nan;
 }
@@ -170,14 +177,21 @@ bollinger_value bollinger_state::update(double x) {
   bollinger_value out{nan, nan, nan};
   if (period_ < 1) return out;
   const double old = ring_.push(x);
-  double d1, e1, d2, e2;
-  detail::square_window_splits(x, old, d1, e1, d2, e2);
-  if (count_ < period_) { // the window is filling
-    detail::window_step_any(h1_, l1_, d1, e1);
-    detail::window_step_any(h2_, l2_, d2, e2);
+  const std::size_t t = static_cast<std::size_t>(count_);
+  if (detail::restarts_at(t, detail::restart_period(period_))) {
+    detail::rebuild_square_sums(
+        period_, [this](std::size_t i) { return ring_.at(static_cast<int>(i)); }, h1_,
+        l1_, h2_, l2_);
   } else {
-    detail::window_step_pos(h1_, l1_, d1, e1);
-    detail::window_step_pos(h2_, l2_, d2, e2);
+    double d1, e1, d2, e2;
+    detail::square_window_splits(x, old, d1, e1, d2, e2);
+    if (count_ < period_) { // the window is filling
+      detail::window_step_any(h1_, l1_, d1, e1);
+      detail::window_step_any(h2_, l2_, d2, e2);
+    } else {
+      detail::window_step_pos(h1_, l1_, d1, e1);
+      detail::window_step_pos(h2_, l2_, d2, e2);
+    }
   }
   if (++count_ < period_) return out;
   detail::bollinger_from(n_, 1.0 / n_, k_ * (1.0 / n_), h1_, l1_, h2_, l2_, out.upper,

@@ -1,5 +1,7 @@
 // Technical indicators, incremental form: one object per (symbol, indicator), updated
-// with one new bar at a time in O(1) time (rolling max/min: amortised O(1)) and fixed
+// with one new bar at a time in O(1) time (rolling max/min, and SMA and Bollinger, whose
+// window sums are rebuilt from the ring in `period` steps once every
+// max(2048, 16 period) bars: amortised O(1)) and fixed
 // memory (a ring buffer of `period` values where the definition needs the window), for
 // the live path. Each update returns the indicator's value at that bar, NaN while it is
 // not yet defined, and gives bit-identical numbers to the batch form in indicators.hpp
@@ -42,6 +44,12 @@ public:
     buf_[pos_] = x;
     if (++pos_ == period_) pos_ = 0;
     return old;
+  }
+  /// The i-th value of the window, oldest first (i = 0 is the value the next push
+  /// replaces).
+  double at(int i) const {
+    const int j = pos_ + i;
+    return buf_[j >= period_ ? j - period_ : j];
   }
 
 private:

@@ -65,8 +65,15 @@ void sma_into(const series& x, int period, series& out) {
     out[t] = t + 1 == n ? (hi + lo) * inv_n : nan;
   }
   double d[block], e[block];
-  for (std::size_t t0 = filling; t0 < size; t0 += block) {
-    const std::size_t m = std::min(block, size - t0);
+  const std::size_t every = detail::restart_period(n);
+  for (std::size_t t0 = filling; t0 < size;) {
+    if (detail::restarts_at(t0, every)) { // rebuilt from the window, as in every form
+      detail::rebuild_sum(
+          n, [&](std::size_t i) { return x[t0 + 1 - n + i]; }, hi, lo);
+      out[t0++] = (hi + lo) * inv_n;
+      continue;
+    }
+    const std::size_t m = std::min({block, size - t0, (t0 / every + 1) * every - t0});
     window_diffs(x.data(), t0, m, n, d, e);
     double* o = out.data() + t0;
     for (std::size_t j = 0; j < m; ++j) {
@@ -75,6 +82,7 @@ void sma_into(const series& x, int period, series& out) {
     }
     for (std::size_t j = 0; j < m; ++j)
       o[j] *= inv_n;
+    t0 += m;
   }
 }
 
@@ -308,6 +316,20 @@ inline void store8(double* p, v8d v) {
   std::memcpy(p, &v, sizeof v);
 }
 
+/// The rebuilt (x, x^2) window sums at a restart bar t, as lane pairs (out of line and
+/// returned by value, so that the callers' chain registers never have their address
+/// taken).
+struct sum_pairs {
+  v2d hi, lo;
+};
+__attribute__((noinline)) sum_pairs rebuilt_pairs(const double* x, std::size_t t,
+                                                  std::size_t n) {
+  double h1, l1, h2, l2;
+  detail::rebuild_square_sums(
+      n, [&](std::size_t j) { return x[t + 1 - n + j]; }, h1, l1, h2, l2);
+  return {v2d{h1, h2}, v2d{l1, l2}};
+}
+
 /// Bollinger bands, AVX-512 form: the same operations per bar as the portable loop below
 /// (and as bollinger_state), scheduled for an out-of-order core. Bars are taken in groups
 /// of 8; one loop iteration does three independent pieces of work for three different
@@ -323,13 +345,20 @@ void bollinger_avx512(const double* x, std::size_t size, std::size_t n, double k
                       double* __restrict ol) {
   const double nd = static_cast<double>(n), inv_n = 1.0 / nd;
   v2d hi = {0.0, 0.0}, lo = {0.0, 0.0};
-  auto one_bar = [&](std::size_t t) {
-    v2d d, e;
-    bollinger_diffs(x[t], t >= n ? x[t - n] : 0.0, d, e);
-    if (t < n)
-      detail::window_step_any(hi, lo, d, e); // the window is filling
-    else
-      detail::window_step_pos(hi, lo, d, e);
+  const std::size_t every = detail::restart_period(n);
+  auto one_bar = [&](std::size_t t) __attribute__((always_inline)) {
+    if (detail::restarts_at(t, every)) { // rebuilt from the window, as in every form
+      const sum_pairs r = rebuilt_pairs(x, t, n);
+      hi = r.hi;
+      lo = r.lo;
+    } else {
+      v2d d, e;
+      bollinger_diffs(x[t], t >= n ? x[t - n] : 0.0, d, e);
+      if (t < n)
+        detail::window_step_any(hi, lo, d, e); // the window is filling
+      else
+        detail::window_step_pos(hi, lo, d, e);
+    }
     if (t + 1 < n) {
       ou[t] = om[t] = ol[t] = nan;
       return;
@@ -394,9 +423,34 @@ void bollinger_avx512(const double* x, std::size_t size, std::size_t n, double k
     store8(ep, __builtin_shuffle(e1, e2, unpack_lo));
     store8(ep + 8, __builtin_shuffle(e1, e2, unpack_hi));
   };
+  // The next restart bar at or after the current group (ts >= n >= 1, so never bar 0).
+  std::size_t restart = (ts + every - 1) / every * every;
+  // The group holds a restart bar: the same steps one bar at a time, and the rebuilt
+  // sums at the restart (that bar's splits are not used).
+  auto sums_restart = [&](std::size_t at, std::size_t t0) __attribute__((always_inline)) {
+    for (std::size_t i = 0; i < 8; ++i) {
+      const std::size_t p = at + (i % 2) * 8 + (i / 2) * 2;
+      if (t0 + i == restart) {
+        const sum_pairs r = rebuilt_pairs(x, restart, n);
+        hi = r.hi;
+        lo = r.lo;
+      } else {
+        v2d d, e;
+        std::memcpy(&d, dd + p, sizeof d);
+        std::memcpy(&e, ee + p, sizeof e);
+        detail::window_step_pos(hi, lo, d, e);
+      }
+      std::memcpy(hh + p, &hi, sizeof hi);
+      std::memcpy(ll + p, &lo, sizeof lo);
+    }
+    restart += every;
+  };
   auto sums = [&](std::size_t g) {
     const std::size_t at = 16 * (g % ring);
-    pair_sums8(hi, lo, dd + at, ee + at, hh + at, ll + at);
+    const std::size_t t0 = ts + 8 * g;
+    if (__builtin_expect(restart >= t0 + 8, 1))
+      return pair_sums8(hi, lo, dd + at, ee + at, hh + at, ll + at);
+    sums_restart(at, t0);
   };
   const v8d vn = nd - zero, vinv = inv_n - zero, vk = k * inv_n - zero;
   auto bands = [&](std::size_t g) {
@@ -455,8 +509,20 @@ void bollinger_into(const series& close, int period, double k, bollinger_result&
   double* __restrict ou = r.upper.data();
   double* __restrict om = r.middle.data();
   double* __restrict ol = r.lower.data();
-  for (std::size_t t0 = 0; t0 < size; t0 += block) {
-    const std::size_t m = std::min(block, size - t0);
+  const std::size_t every = detail::restart_period(n);
+  for (std::size_t t0 = 0; t0 < size;) {
+    if (detail::restarts_at(t0, every)) { // rebuilt from the window, as in every form
+      double h1, l1, h2, l2;
+      detail::rebuild_square_sums(
+          n, [&](std::size_t i) { return x[t0 + 1 - n + i]; }, h1, l1, h2, l2);
+      hi = v2d{h1, h2};
+      lo = v2d{l1, l2};
+      detail::bollinger_from(nd, inv_n, k * inv_n, h1, l1, h2, l2, ou[t0], om[t0],
+                             ol[t0]);
+      ++t0;
+      continue;
+    }
+    const std::size_t m = std::min({block, size - t0, (t0 / every + 1) * every - t0});
     // Per-bar, vectorisable: exact splits of x - x_old and of x^2 - x_old^2 (x_old = 0
     // before the first full window).
     for (std::size_t j = 0; j < m; ++j) {
@@ -485,6 +551,7 @@ void bollinger_into(const series& close, int period, double k, bollinger_result&
     for (std::size_t j = first; j < m; ++j)
       detail::bollinger_from(nd, inv_n, k * inv_n, hh[2 * j], ll[2 * j], hh[2 * j + 1],
                              ll[2 * j + 1], ou[t0 + j], om[t0 + j], ol[t0 + j]);
+    t0 += m;
   }
 #endif
 }

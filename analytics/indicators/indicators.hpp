@@ -9,7 +9,10 @@
 // Common rules: an invalid period (< 1; < 2 for adx, hist_vol, beta) gives an all-NaN
 // result; inputs of different lengths give an all-NaN result as long as the first input.
 // NaN inputs propagate. Window sums (SMA, Bollinger, relative volume, volatility, beta)
-// are compensated (error-free transformations), so they do not drift on long series.
+// are compensated (error-free transformations), so they do not drift on long series;
+// SMA and Bollinger also rebuild theirs from the window's own values every
+// max(2048, 16 period) bars in every form, so that a series falling by many orders of
+// magnitude keeps its band width accurate (see detail/kernels.hpp, restart_period).
 #pragma once
 
 #include <cstddef>

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #if defined(__AVX__)
@@ -152,6 +153,40 @@ void fill_rows(universe_panel& p, std::size_t t_begin, std::size_t t_end, std::s
     std::fill_n(p.row(t) + s0, m, nan);
 }
 
+/// The restart of m symbols' window sums of x (SMA) at bar t: rebuilt from the rows
+/// t + 1 - n .. t, each symbol with the same steps as detail::rebuild_sum.
+void rebuild_sums(const universe_panel& x, std::size_t t, std::size_t n, std::size_t s0,
+                  std::size_t m, double* hi, double* lo) {
+  std::fill_n(hi, m, 0.0);
+  std::fill_n(lo, m, 0.0);
+  for (std::size_t i = t + 1 - n; i <= t; ++i) {
+    const double* xi = x.row(i) + s0;
+    for (std::size_t s = 0; s < m; ++s) {
+      double d, e;
+      detail::two_sum(xi[s], -0.0, d, e);
+      detail::window_step_any(hi[s], lo[s], d, e);
+    }
+  }
+}
+
+/// The same for the window sums of x and x^2 (Bollinger), as
+/// detail::rebuild_square_sums.
+void rebuild_square_sums(const universe_panel& x, std::size_t t, std::size_t n,
+                         std::size_t s0, std::size_t m, double* h1, double* l1,
+                         double* h2, double* l2) {
+  for (double* p : {h1, l1, h2, l2})
+    std::fill_n(p, m, 0.0);
+  for (std::size_t i = t + 1 - n; i <= t; ++i) {
+    const double* xi = x.row(i) + s0;
+    for (std::size_t s = 0; s < m; ++s) {
+      double d1, e1, d2, e2;
+      detail::square_window_splits(xi[s], 0.0, d1, e1, d2, e2);
+      detail::window_step_any(h1[s], l1[s], d1, e1);
+      detail::window_step_any(h2[s], l2[s], d2, e2);
+    }
+  }
+}
+
 bool same_shape(const universe_panel& a, const universe_panel& b) {
   return a.n_symbols == b.n_symbols && a.n_bars == b.n_bars;
 }
@@ -170,6 +205,7 @@ void universe_sma(const universe_panel& x, int period, universe_panel& out, int 
   }
   const std::size_t n = static_cast<std::size_t>(period);
   const double inv_n = 1.0 / period;
+  const std::size_t every = detail::restart_period(n);
   const bool nt = streams(out);
   for_symbol_blocks(ns, nb, threads, [=, &x, &out](std::size_t sb, std::size_t se) {
     alignas(64) double hi[chunk], lo[chunk];
@@ -189,6 +225,10 @@ void universe_sma(const universe_panel& x, int period, universe_panel& out, int 
             detail::window_step_any(hi[s], lo[s], d, e); // the window is filling
             o[s] = defined ? (hi[s] + lo[s]) * inv_n : nan;
           }
+        } else if (detail::restarts_at(t, every)) {
+          rebuild_sums(x, t, n, s0, m, hi, lo);
+          for (std::size_t s = 0; s < m; ++s)
+            o[s] = (hi[s] + lo[s]) * inv_n;
         } else {
           const double* __restrict xo = x.row(t - n) + s0;
           for (std::size_t s = 0; s < m; ++s) {
@@ -437,6 +477,7 @@ void universe_bollinger(const universe_panel& close, int period, double k,
   }
   const std::size_t n = static_cast<std::size_t>(period);
   const double nd = period, inv_n = 1.0 / period;
+  const std::size_t every = detail::restart_period(n);
   const bool nt = streams(upper);
   for_symbol_blocks(ns, nb, threads,
                     [=, &close, &upper, &middle, &lower](std::size_t sb, std::size_t se) {
@@ -458,6 +499,8 @@ void universe_bollinger(const universe_panel& close, int period, double k,
                               detail::window_step_any(h1[s], l1[s], d1, e1);
                               detail::window_step_any(h2[s], l2[s], d2, e2);
                             }
+                          } else if (detail::restarts_at(t, every)) {
+                            rebuild_square_sums(close, t, n, s0, m, h1, l1, h2, l2);
                           } else {
                             for (std::size_t s = 0; s < m; ++s) {
                               double d1, e1, d2, e2;
@@ -574,6 +617,8 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
   // From this bar on every indicator is in its steady recurrence (no warm-up branches).
   const std::size_t steady =
       std::max({n_sma, n_bb, n_ema, n_rsi + 1, g0_bar + 1, n_atr + 1});
+  const std::size_t every_sma = detail::restart_period(n_sma);
+  const std::size_t every_bb = detail::restart_period(n_bb);
 
   // Symbols per chunk: 512, so each chunk reads a whole 4 KiB page of every input row
   // (with 256 the row slices were half as long and the run ~30% slower); the 22 state
@@ -622,13 +667,18 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
             const double* xp = t > 0 ? close.row(t - 1) + s0 : nullptr;
             const double* h = high.row(t) + s0;
             const double* l = low.row(t) + s0;
+            // Restart rows of the window sums (after the first window: see kernels.hpp).
+            const bool rs = detail::restarts_at(t, every_sma);
+            const bool rb = detail::restarts_at(t, every_bb);
+            if (rs) rebuild_sums(close, t, n_sma, s0, m, sm_h, sm_l);
+            if (rb) rebuild_square_sums(close, t, n_bb, s0, m, b1h, b1l, b2h, b2l);
             for (std::size_t s = 0; s < m; ++s) {
               double d, e;
               detail::two_sum(x[s], t >= n_sma ? -close.row(t - n_sma)[s0 + s] : -0.0, d,
                               e);
               if (t < n_sma) // the window is filling
                 detail::window_step_any(sm_h[s], sm_l[s], d, e);
-              else
+              else if (!rs)
                 detail::window_step_pos(sm_h[s], sm_l[s], d, e);
               if (t < n_ema) {
                 double sum;
@@ -696,14 +746,19 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
               if (t < n_bb) { // the window is filling
                 detail::window_step_any(b1h[s], b1l[s], d1, e1);
                 detail::window_step_any(b2h[s], b2l[s], d2, e2);
-              } else {
+              } else if (!rb) {
                 detail::window_step_pos(b1h[s], b1l[s], d1, e1);
                 detail::window_step_pos(b2h[s], b2l[s], d2, e2);
               }
             }
           }
-          // Steady rows: one branch-free, vectorised pass over the chunk per bar.
-          for (std::size_t t = steady; t < nb; ++t) {
+          // Steady rows: one branch-free, vectorised pass over the chunk per bar; on the
+          // rare restart rows the rebuilt window sums replace that row's step.
+          auto steady_row = [&](auto restart_sma, auto restart_bb, std::size_t t) {
+            constexpr bool rs = decltype(restart_sma)::value;
+            constexpr bool rb = decltype(restart_bb)::value;
+            if (rs) rebuild_sums(close, t, n_sma, s0, m, sm_h, sm_l);
+            if (rb) rebuild_square_sums(close, t, n_bb, s0, m, b1h, b1l, b2h, b2l);
             const double* __restrict x = close.row(t) + s0;
             const double* __restrict xp = close.row(t - 1) + s0;
             const double* __restrict xs = close.row(t - n_sma) + s0;
@@ -711,9 +766,11 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
             const double* __restrict h = high.row(t) + s0;
             const double* __restrict l = low.row(t) + s0;
             for (std::size_t s = 0; s < m; ++s) {
-              double d, e;
-              detail::two_sum(x[s], -xs[s], d, e);
-              detail::window_step_pos(sm_h[s], sm_l[s], d, e);
+              if constexpr (!rs) {
+                double d, e;
+                detail::two_sum(x[s], -xs[s], d, e);
+                detail::window_step_pos(sm_h[s], sm_l[s], d, e);
+              }
               em_v[s] = detail::smooth(em_v[s], a_ema, k_ema, x[s]);
               const double ch = x[s] - xp[s];
               rs_g[s] = detail::smooth(rs_g[s], a_rsi, b_rsi, ch > 0.0 ? ch : 0.0);
@@ -723,12 +780,28 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
               fv[s] = detail::smooth(fv[s], af, kf, x[s]);
               sv[s] = detail::smooth(sv[s], as, ks, x[s]);
               gv[s] = detail::smooth(gv[s], ag, kg, fv[s] - sv[s]);
-              const double old = xb[s];
-              double d1, e1, d2, e2;
-              detail::square_window_splits(x[s], old, d1, e1, d2, e2);
-              detail::window_step_pos(b1h[s], b1l[s], d1, e1);
-              detail::window_step_pos(b2h[s], b2l[s], d2, e2);
+              if constexpr (!rb) {
+                const double old = xb[s];
+                double d1, e1, d2, e2;
+                detail::square_window_splits(x[s], old, d1, e1, d2, e2);
+                detail::window_step_pos(b1h[s], b1l[s], d1, e1);
+                detail::window_step_pos(b2h[s], b2l[s], d2, e2);
+              }
             }
+          };
+          using yes = std::true_type;
+          using no = std::false_type;
+          for (std::size_t t = steady; t < nb; ++t) {
+            const bool rs = detail::restarts_at(t, every_sma);
+            const bool rb = detail::restarts_at(t, every_bb);
+            if (!rs && !rb)
+              steady_row(no{}, no{}, t);
+            else if (rs && rb)
+              steady_row(yes{}, yes{}, t);
+            else if (rs)
+              steady_row(yes{}, no{}, t);
+            else
+              steady_row(no{}, yes{}, t);
           }
           // The last bar's values.
           for (std::size_t s = 0; s < m; ++s) {

@@ -777,10 +777,74 @@ TEST_CASE("universe functions reproduce the per-series batch bit for bit",
   }
 }
 
+TEST_CASE(
+    "bollinger width stays within 1e-9 on a walk that falls by ten orders of magnitude",
+    "[indicators]") {
+  // 12% daily moves over 10,000 bars: these seeds wander over 10 to 11 orders of
+  // magnitude (three of them falling to ~1e-9).
+  // Without the periodic rebuild of the window sums, the rounding residue of the
+  // largest sums (eps^2 of x^2 at the top) stayed in the sums and swamped the variance
+  // of a window 10 orders lower.
+  int wide = 0;
+  for (unsigned seed : {8u, 10u, 12u, 15u}) {
+    const bars b = random_walk(seed, N, 20.0, 0.12);
+    const auto [lo, hi] = std::minmax_element(b.close.begin(), b.close.end());
+    INFO("seed " << seed << " range " << *lo << " .. " << *hi);
+    if (*hi / *lo > 1e10) ++wide;
+    const auto bb = sc::ind::bollinger(b.close, 20, 2.0);
+    const auto r = ref_bollinger(b.close, 20, 2.0L);
+    series width(N, dnan);
+    lseries rwidth(N, lnan);
+    for (std::size_t t = 19; t < N; ++t) {
+      width[t] = bb.upper[t] - bb.middle[t];
+      rwidth[t] = r.upper[t] - r.middle[t];
+    }
+    CHECK(MAX_REL(width, rwidth, 1e-30L) < 1e-9);
+    CHECK(MAX_REL(bb.upper, r.upper) < tol);
+    CHECK(MAX_REL(bb.lower, r.lower) < tol);
+  }
+  CHECK(wide == 4); // the case is really exercised
+}
+
+TEST_CASE("universe sma and bollinger restart their sums at the same bars as the series",
+          "[indicators]") {
+  // 4,300 bars cross the restarts at 2,048 and 4,096 (period 20, 50) and 3,200 (200).
+  const std::size_t ns = 37, nb = 4300;
+  sc::ind::universe_panel c(ns, nb);
+  std::vector<bars> all;
+  for (std::size_t s = 0; s < ns; ++s) {
+    all.push_back(random_walk(300 + s, nb, 4.0 + s, 0.03));
+    c.set_series(s, all[s].close);
+  }
+  sc::ind::universe_panel o1, o2, o3;
+  for (int p : {20, 50, 200}) {
+    INFO("period " << p);
+    sc::ind::universe_sma(c, p, o1);
+    for (std::size_t s = 0; s < ns; ++s)
+      REQUIRE(bit_identical(o1.series_of(s), sc::ind::sma(all[s].close, p)));
+    sc::ind::universe_bollinger(c, p, 2.0, o1, o2, o3);
+    for (std::size_t s = 0; s < ns; ++s) {
+      const auto bb = sc::ind::bollinger(all[s].close, p, 2.0);
+      REQUIRE(bit_identical(o1.series_of(s), bb.upper));
+      REQUIRE(bit_identical(o2.series_of(s), bb.middle));
+      REQUIRE(bit_identical(o3.series_of(s), bb.lower));
+      sc::ind::bollinger_state st(p, 2.0);
+      sc::ind::sma_state sm(p);
+      for (std::size_t t = 0; t < nb; ++t) {
+        const auto v = st.update(all[s].close[t]);
+        REQUIRE(bit_identical(series{v.upper, v.middle, v.lower},
+                              series{bb.upper[t], bb.middle[t], bb.lower[t]}));
+        REQUIRE(bit_identical(series{sm.update(all[s].close[t])}, series{bb.middle[t]}));
+      }
+    }
+  }
+}
+
 TEST_CASE("universe_latest gives each symbol's last-bar values of the six bit for bit",
           "[indicators]") {
   for (std::size_t nb :
-       {5u, 30u, 34u, 400u}) { // shorter than some lookbacks, then longer
+       {5u, 30u, 34u, 400u, 2049u, 2100u}) { // shorter than some lookbacks, then longer;
+                                             // 2049: the last bar restarts the sums
     INFO("bars " << nb);
     const std::size_t ns = 530; // a full 512-symbol chunk and a ragged one
     sc::ind::universe_panel h(ns, nb), l(ns, nb), c(ns, nb);
