@@ -39,6 +39,21 @@ double rolling_extreme::push(long index, double value) {
 
 } // namespace detail
 
+namespace {
+
+/// One bar of a compensated window sum of non-negative data: x enters, old leaves (full
+/// TwoSum steps while the window is filling).
+void window_sum_step(double& hi, double& lo, double x, double old, bool filling) {
+  double d, e;
+  detail::two_sum(x, -old, d, e);
+  if (filling)
+    detail::window_step_any(hi, lo, d, e);
+  else
+    detail::window_step_pos(hi, lo, d, e);
+}
+
+} // namespace
+
 // -- moving averages
 // ----------------------------------------------------------------------
 
@@ -53,12 +68,7 @@ double sma_state::update(double x) {
         period_, [this](std::size_t i) { return ring_.at(static_cast<int>(i)); }, hi_,
         lo_);
   } else {
-    double d, e;
-    detail::two_sum(x, -old, d, e);
-    if (count_ < period_)
-      detail::window_step_any(hi_, lo_, d, e); // the window is filling
-    else
-      detail::window_step_pos(hi_, lo_, d, e);
+    window_sum_step(hi_, lo_, x, old, count_ < period_);
   }
   ++count_;
   return count_ >= period_ ? (hi_ + lo_) * (1.0 / n_) : nan;
@@ -325,13 +335,7 @@ double relative_volume_state::update(double volume) {
     const double mean = (hi_ + lo_) / n_;
     if (mean > 0.0) out = volume / mean;
   }
-  const double old = ring_.push(volume);
-  double d, e;
-  detail::two_sum(volume, -old, d, e);
-  if (count_ < period_)
-    detail::window_step_any(hi_, lo_, d, e); // the window is filling
-  else
-    detail::window_step_pos(hi_, lo_, d, e);
+  window_sum_step(hi_, lo_, volume, ring_.push(volume), count_ < period_);
   ++count_;
   return out;
 }

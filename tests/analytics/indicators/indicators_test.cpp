@@ -733,6 +733,19 @@ TEST_CASE(
   }
 }
 
+/// universe_bollinger on panel c equals the per-series batch of every symbol bit for bit.
+void require_universe_bollinger_matches(const sc::ind::universe_panel& c,
+                                        const std::vector<bars>& all, int p) {
+  sc::ind::universe_panel u, m, l;
+  sc::ind::universe_bollinger(c, p, 2.0, u, m, l);
+  for (std::size_t s = 0; s < all.size(); ++s) {
+    const auto bb = sc::ind::bollinger(all[s].close, p, 2.0);
+    REQUIRE(bit_identical(u.series_of(s), bb.upper));
+    REQUIRE(bit_identical(m.series_of(s), bb.middle));
+    REQUIRE(bit_identical(l.series_of(s), bb.lower));
+  }
+}
+
 TEST_CASE("universe functions reproduce the per-series batch bit for bit",
           "[indicators]") {
   // 300 symbols crosses a chunk boundary (256) and leaves a ragged SIMD tail.
@@ -760,13 +773,7 @@ TEST_CASE("universe functions reproduce the per-series batch bit for bit",
     for (std::size_t s = 0; s < ns; ++s)
       REQUIRE(bit_identical(o1.series_of(s),
                             sc::ind::atr(all[s].high, all[s].low, all[s].close, p)));
-    sc::ind::universe_bollinger(c, p, 2.0, o1, o2, o3);
-    for (std::size_t s = 0; s < ns; ++s) {
-      const auto bb = sc::ind::bollinger(all[s].close, p, 2.0);
-      REQUIRE(bit_identical(o1.series_of(s), bb.upper));
-      REQUIRE(bit_identical(o2.series_of(s), bb.middle));
-      REQUIRE(bit_identical(o3.series_of(s), bb.lower));
-    }
+    require_universe_bollinger_matches(c, all, p);
   }
   sc::ind::universe_macd(c, 12, 26, 9, o1, o2, o3);
   for (std::size_t s = 0; s < ns; ++s) {
@@ -816,18 +823,15 @@ TEST_CASE("universe sma and bollinger restart their sums at the same bars as the
     all.push_back(random_walk(300 + s, nb, 4.0 + s, 0.03));
     c.set_series(s, all[s].close);
   }
-  sc::ind::universe_panel o1, o2, o3;
+  sc::ind::universe_panel o1;
   for (int p : {20, 50, 200}) {
     INFO("period " << p);
     sc::ind::universe_sma(c, p, o1);
     for (std::size_t s = 0; s < ns; ++s)
       REQUIRE(bit_identical(o1.series_of(s), sc::ind::sma(all[s].close, p)));
-    sc::ind::universe_bollinger(c, p, 2.0, o1, o2, o3);
+    require_universe_bollinger_matches(c, all, p);
     for (std::size_t s = 0; s < ns; ++s) {
       const auto bb = sc::ind::bollinger(all[s].close, p, 2.0);
-      REQUIRE(bit_identical(o1.series_of(s), bb.upper));
-      REQUIRE(bit_identical(o2.series_of(s), bb.middle));
-      REQUIRE(bit_identical(o3.series_of(s), bb.lower));
       sc::ind::bollinger_state st(p, 2.0);
       sc::ind::sma_state sm(p);
       for (std::size_t t = 0; t < nb; ++t) {
