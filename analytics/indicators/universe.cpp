@@ -155,8 +155,9 @@ void fill_rows(universe_panel& p, std::size_t t_begin, std::size_t t_end, std::s
 
 /// The restart of m symbols' window sums of x (SMA) at bar t: rebuilt from the rows
 /// t + 1 - n .. t, each symbol with the same steps as detail::rebuild_sum.
-void rebuild_sums(const universe_panel& x, std::size_t t, std::size_t n, std::size_t s0,
-                  std::size_t m, double* hi, double* lo) {
+__attribute__((noinline)) void rebuild_sums(const universe_panel& x, std::size_t t,
+                                            std::size_t n, std::size_t s0, std::size_t m,
+                                            double* hi, double* lo) {
   std::fill_n(hi, m, 0.0);
   std::fill_n(lo, m, 0.0);
   for (std::size_t i = t + 1 - n; i <= t; ++i) {
@@ -171,9 +172,10 @@ void rebuild_sums(const universe_panel& x, std::size_t t, std::size_t n, std::si
 
 /// The same for the window sums of x and x^2 (Bollinger), as
 /// detail::rebuild_square_sums.
-void rebuild_square_sums(const universe_panel& x, std::size_t t, std::size_t n,
-                         std::size_t s0, std::size_t m, double* h1, double* l1,
-                         double* h2, double* l2) {
+__attribute__((noinline)) void rebuild_square_sums(const universe_panel& x, std::size_t t,
+                                                   std::size_t n, std::size_t s0,
+                                                   std::size_t m, double* h1, double* l1,
+                                                   double* h2, double* l2) {
   for (double* p : {h1, l1, h2, l2})
     std::fill_n(p, m, 0.0);
   for (std::size_t i = t + 1 - n; i <= t; ++i) {
@@ -226,7 +228,12 @@ void universe_sma(const universe_panel& x, int period, universe_panel& out, int 
             o[s] = defined ? (hi[s] + lo[s]) * inv_n : nan;
           }
         } else if (detail::restarts_at(t, every)) {
-          rebuild_sums(x, t, n, s0, m, hi, lo);
+          // (Rebuilt in a scratch buffer and copied: handing hi and lo themselves to the
+          // out-of-line rebuild cost universe_bollinger's loops their vectorisation.)
+          alignas(64) double re[2 * chunk];
+          rebuild_sums(x, t, n, s0, m, re, re + chunk);
+          std::copy_n(re, m, hi);
+          std::copy_n(re + chunk, m, lo);
           for (std::size_t s = 0; s < m; ++s)
             o[s] = (hi[s] + lo[s]) * inv_n;
         } else {
@@ -500,7 +507,14 @@ void universe_bollinger(const universe_panel& close, int period, double k,
                               detail::window_step_any(h2[s], l2[s], d2, e2);
                             }
                           } else if (detail::restarts_at(t, every)) {
-                            rebuild_square_sums(close, t, n, s0, m, h1, l1, h2, l2);
+                            // (Through a scratch buffer, as in universe_sma.)
+                            alignas(64) double re[4 * chunk];
+                            rebuild_square_sums(close, t, n, s0, m, re, re + chunk,
+                                                re + 2 * chunk, re + 3 * chunk);
+                            std::copy_n(re, m, h1);
+                            std::copy_n(re + chunk, m, l1);
+                            std::copy_n(re + 2 * chunk, m, h2);
+                            std::copy_n(re + 3 * chunk, m, l2);
                           } else {
                             for (std::size_t s = 0; s < m; ++s) {
                               double d1, e1, d2, e2;
