@@ -22,7 +22,6 @@
 #include <cstdint>
 #include <memory>
 #include <thread>
-#include <type_traits>
 #include <vector>
 
 #if defined(__AVX__)
@@ -153,40 +152,26 @@ void fill_rows(universe_panel& p, std::size_t t_begin, std::size_t t_end, std::s
     std::fill_n(p.row(t) + s0, m, nan);
 }
 
-/// The restart of m symbols' window sums of x (SMA) at bar t: rebuilt from the rows
-/// t + 1 - n .. t, each symbol with the same steps as detail::rebuild_sum.
+/// The restart of m symbols' window sums of x (SMA) at bar t: detail::rebuild_sum over
+/// each symbol's rows t + 1 - n .. t. (Once per restart period: the column reads cost
+/// nothing that shows.)
 __attribute__((noinline)) void rebuild_sums(const universe_panel& x, std::size_t t,
                                             std::size_t n, std::size_t s0, std::size_t m,
                                             double* hi, double* lo) {
-  std::fill_n(hi, m, 0.0);
-  std::fill_n(lo, m, 0.0);
-  for (std::size_t i = t + 1 - n; i <= t; ++i) {
-    const double* xi = x.row(i) + s0;
-    for (std::size_t s = 0; s < m; ++s) {
-      double d, e;
-      detail::two_sum(xi[s], -0.0, d, e);
-      detail::window_step_any(hi[s], lo[s], d, e);
-    }
-  }
+  for (std::size_t s = 0; s < m; ++s)
+    detail::rebuild_sum(
+        n, [&](std::size_t i) { return x.row(t + 1 - n + i)[s0 + s]; }, hi[s], lo[s]);
 }
 
-/// The same for the window sums of x and x^2 (Bollinger), as
-/// detail::rebuild_square_sums.
+/// The same for the window sums of x and x^2 (Bollinger): detail::rebuild_square_sums.
 __attribute__((noinline)) void rebuild_square_sums(const universe_panel& x, std::size_t t,
                                                    std::size_t n, std::size_t s0,
                                                    std::size_t m, double* h1, double* l1,
                                                    double* h2, double* l2) {
-  for (double* p : {h1, l1, h2, l2})
-    std::fill_n(p, m, 0.0);
-  for (std::size_t i = t + 1 - n; i <= t; ++i) {
-    const double* xi = x.row(i) + s0;
-    for (std::size_t s = 0; s < m; ++s) {
-      double d1, e1, d2, e2;
-      detail::square_window_splits(xi[s], 0.0, d1, e1, d2, e2);
-      detail::window_step_any(h1[s], l1[s], d1, e1);
-      detail::window_step_any(h2[s], l2[s], d2, e2);
-    }
-  }
+  for (std::size_t s = 0; s < m; ++s)
+    detail::rebuild_square_sums(
+        n, [&](std::size_t i) { return x.row(t + 1 - n + i)[s0 + s]; }, h1[s], l1[s],
+        h2[s], l2[s]);
 }
 
 bool same_shape(const universe_panel& a, const universe_panel& b) {
@@ -675,8 +660,10 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
         for (std::size_t s0 = sb; s0 < se; s0 += c) {
           const std::size_t m = std::min(c, se - s0);
           *st = chunk_state{};
-          // Warm-up rows: each indicator exactly as in its own universe_* function.
-          for (std::size_t t = 0; t < std::min(steady, nb); ++t) {
+          // One row in the general form: each indicator exactly as in its own universe_*
+          // function, warm-up and restarts included. Used for the warm-up rows and for
+          // the rare rows that restart a window sum.
+          auto general_row = [&](std::size_t t) {
             const double* x = close.row(t) + s0;
             const double* xp = t > 0 ? close.row(t - 1) + s0 : nullptr;
             const double* h = high.row(t) + s0;
@@ -765,14 +752,15 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
                 detail::window_step_pos(b2h[s], b2l[s], d2, e2);
               }
             }
-          }
-          // Steady rows: one branch-free, vectorised pass over the chunk per bar; on the
-          // rare restart rows the rebuilt window sums replace that row's step.
-          auto steady_row = [&](auto restart_sma, auto restart_bb, std::size_t t) {
-            constexpr bool rs = decltype(restart_sma)::value;
-            constexpr bool rb = decltype(restart_bb)::value;
-            if (rs) rebuild_sums(close, t, n_sma, s0, m, sm_h, sm_l);
-            if (rb) rebuild_square_sums(close, t, n_bb, s0, m, b1h, b1l, b2h, b2l);
+          };
+          for (std::size_t t = 0; t < std::min(steady, nb); ++t)
+            general_row(t);
+          // Steady rows: one branch-free, vectorised pass over the chunk per bar.
+          for (std::size_t t = steady; t < nb; ++t) {
+            if (detail::restarts_at(t, every_sma) || detail::restarts_at(t, every_bb)) {
+              general_row(t);
+              continue;
+            }
             const double* __restrict x = close.row(t) + s0;
             const double* __restrict xp = close.row(t - 1) + s0;
             const double* __restrict xs = close.row(t - n_sma) + s0;
@@ -780,11 +768,9 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
             const double* __restrict h = high.row(t) + s0;
             const double* __restrict l = low.row(t) + s0;
             for (std::size_t s = 0; s < m; ++s) {
-              if constexpr (!rs) {
-                double d, e;
-                detail::two_sum(x[s], -xs[s], d, e);
-                detail::window_step_pos(sm_h[s], sm_l[s], d, e);
-              }
+              double d, e;
+              detail::two_sum(x[s], -xs[s], d, e);
+              detail::window_step_pos(sm_h[s], sm_l[s], d, e);
               em_v[s] = detail::smooth(em_v[s], a_ema, k_ema, x[s]);
               const double ch = x[s] - xp[s];
               rs_g[s] = detail::smooth(rs_g[s], a_rsi, b_rsi, ch > 0.0 ? ch : 0.0);
@@ -794,28 +780,12 @@ void universe_latest(const universe_panel& high, const universe_panel& low,
               fv[s] = detail::smooth(fv[s], af, kf, x[s]);
               sv[s] = detail::smooth(sv[s], as, ks, x[s]);
               gv[s] = detail::smooth(gv[s], ag, kg, fv[s] - sv[s]);
-              if constexpr (!rb) {
-                const double old = xb[s];
-                double d1, e1, d2, e2;
-                detail::square_window_splits(x[s], old, d1, e1, d2, e2);
-                detail::window_step_pos(b1h[s], b1l[s], d1, e1);
-                detail::window_step_pos(b2h[s], b2l[s], d2, e2);
-              }
+              const double old = xb[s];
+              double d1, e1, d2, e2;
+              detail::square_window_splits(x[s], old, d1, e1, d2, e2);
+              detail::window_step_pos(b1h[s], b1l[s], d1, e1);
+              detail::window_step_pos(b2h[s], b2l[s], d2, e2);
             }
-          };
-          using yes = std::true_type;
-          using no = std::false_type;
-          for (std::size_t t = steady; t < nb; ++t) {
-            const bool rs = detail::restarts_at(t, every_sma);
-            const bool rb = detail::restarts_at(t, every_bb);
-            if (!rs && !rb)
-              steady_row(no{}, no{}, t);
-            else if (rs && rb)
-              steady_row(yes{}, yes{}, t);
-            else if (rs)
-              steady_row(yes{}, no{}, t);
-            else
-              steady_row(no{}, yes{}, t);
           }
           // The last bar's values.
           for (std::size_t s = 0; s < m; ++s) {
